@@ -1,0 +1,108 @@
+"""Reading one cell as people type it: full-width digits, invisible spaces, units, era dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+# Zero-width and other invisible characters Excel, Sheets and phones leave in cells.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t]+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ERA_DATE = re.compile(r"^(令和|平成|昭和|r|h|s)\s*(\d{1,2}|元)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_COUNT_UNIT = re.compile(r"(件|回|個|人|通|名|つ|本|times?|x)$")
+_HOURS_MINUTES = re.compile(
+    r"^(?:(\d+(?:\.\d+)?)\s*(?:時間|hours?|hrs?|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分|minutes?|mins?|m))?$"
+)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width digits and spaces to half width), invisible characters gone, trimmed."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
+
+
+def unprotect(text: str) -> str:
+    """Undo the apostrophe our CSV writer puts before formula-like text, so writing then reading round-trips."""
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
+def protect(text: str) -> str:
+    """Neutralise a cell Excel would run as a formula (OWASP CSV injection advice)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def parse_number(text: str) -> float | None:
+    """A plain non-negative number, with thousands separators allowed; None when it is not one."""
+    value = clean(text).replace(" ", "")
+    if _THOUSANDS.match(value):
+        value = value.replace(",", "")
+    return float(value) if _NUMBER.match(value) else None
+
+
+def parse_count(text: str) -> int | None:
+    """A whole non-negative count such as `12`, `12件`, `1,200` or `３回`; None when unreadable."""
+    value = _COUNT_UNIT.sub("", clean(text).lower()).strip()
+    number = parse_number(value)
+    if number is None or not number.is_integer():
+        return None
+    return int(number)
+
+
+def parse_minutes(text: str) -> float | None:
+    """Minutes from `90`, `90分`, `1時間30分`, `1.5時間`, `1h30m` or `1:30`; None when unreadable."""
+    value = clean(text).lower().replace(" ", "")
+    number = parse_number(value)
+    if number is not None:
+        return number
+    clock = _CLOCK.match(value)
+    if clock:
+        return int(clock.group(1)) * 60 + int(clock.group(2))
+    match = _HOURS_MINUTES.match(value)
+    if not value or not match or (match.group(1) is None and match.group(2) is None):
+        return None
+    hours = float(match.group(1) or 0)
+    minutes = float(match.group(2) or 0)
+    total = hours * 60 + minutes
+    return total if math.isfinite(total) else None
+
+
+def parse_rating(text: str) -> int | None:
+    """A self-rating 1–5 from `4`, `４`, `4点`, `4/5` or `★★★★☆`; None when unreadable or out of range."""
+    value = clean(text)
+    if value and set(value) <= {"★", "☆"}:
+        stars = value.count("★")
+    else:
+        value = re.sub(r"(点|/5|/5点)$", "", value).strip()
+        number = parse_number(value)
+        if number is None or not number.is_integer():
+            return None
+        stars = int(number)
+    return stars if 1 <= stars <= 5 else None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date in the ways Japanese spreadsheets show it, Western or era (令和7年1月6日, R7.1.6)."""
+    value = clean(text).lower()
+    match = _DATE.match(value)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _ERA_DATE.match(value)
+        if not match:
+            return None
+        era, year_text, month_text, day_text = match.groups()
+        year = _ERAS[era] + (1 if year_text == "元" else int(year_text))
+        month, day = int(month_text), int(day_text)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,103 @@
+"""Turning uploaded bytes into text: spotting non-text files, choosing the encoding and the separator."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+
+from kpi_core.columns import header_key
+
+# File signatures of things people rename to .csv or pick by mistake.
+_MAGIC = (
+    (b"PK\x03\x04", "xlsx"),
+    (b"\xd0\xcf\x11\xe0", "xls"),
+    (b"\x89PNG", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF8", "image"),
+    (b"RIFF", "image"),
+    (b"%PDF", "pdf"),
+)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+SEPARATORS = (",", "\t", ";")
+
+
+def binary_kind(data: bytes) -> str | None:
+    """"xlsx", "xls", "image", "pdf" or "binary" when the bytes are not a text file; None for text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    head = data[:4096]
+    if b"\x00" in head:
+        return "binary"
+    return None
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str] | None:
+    """(text, encoding name) — BOMs first, then strict UTF-8, then strict cp932; None when none fits.
+
+    Detectors guess wrong on short Japanese files, so this fixed order plus a user override is used.
+    """
+    if encoding:
+        return data.decode(encoding), encoding
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                return None
+    for name in ("utf-8", "cp932"):
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def is_known_encoding(name: str) -> bool:
+    """True when Python knows the encoding name the user typed."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def sniff_records(text: str, separator: str, limit: int = 30) -> list[list[str]]:
+    """The first `limit` records, split the way the full reader will split them."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def find_header(text: str, known: set[str]) -> tuple[str, int, list[str]] | None:
+    """(separator, record index, header cells) of the first record naming two or more known columns."""
+    best: tuple[int, str, int, list[str]] | None = None
+    for separator in SEPARATORS:
+        for index, record in enumerate(sniff_records(text, separator)):
+            hits = sum(1 for cell in record if header_key(cell) in known)
+            if hits >= 2:
+                if best is None or hits > best[0]:
+                    best = (hits, separator, index, record)
+                break
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def first_record(text: str) -> list[str]:
+    """The first non-empty record under the most likely separator (for messages about unknown files)."""
+    for separator in SEPARATORS:
+        for record in sniff_records(text, separator, limit=10):
+            if any(cell.strip() for cell in record) and len(record) > 1:
+                return record
+    return []
