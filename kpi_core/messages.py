@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
@@ -11,7 +11,7 @@ LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """All keys of one language, merged from `locales/<lang>/*.yaml`."""
     if lang not in LANGS:

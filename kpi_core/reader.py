@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from kpi_core import cells, decoding
-from kpi_core.columns import REQUIRED, Column, all_columns, analytics_platform, header_index, header_key, is_vanity
+from kpi_core.columns import (
+    REQUIRED,
+    Column,
+    all_columns,
+    analytics_platform,
+    header_index,
+    header_key,
+    is_vanity,
+)
 from kpi_core.messages import t
 
 # Beyond this many extra fields on a line the fast parser gives up and the width is measured first.
@@ -295,7 +303,8 @@ def _parse_column(raw: pd.Series, stripped: pd.Series, kind: str):
     """(values, invalid mask, empty mask) for one column, fast vectorised path first."""
     empty = (stripped == "").to_numpy()
     if kind == "text":
-        text = stripped.str.replace(_INVISIBLE, "", regex=True).str.normalize("NFKC").str.strip()
+        # Text keeps the user's characters (no NFKC: ① or ～ must stay as written); only invisibles go.
+        text = stripped.str.replace(_INVISIBLE, "", regex=True).str.strip()
         text = text.str.replace(_PROTECTED, "", regex=True).astype(object)
         return text, np.zeros(len(raw), dtype=bool), empty
     if kind == "date":

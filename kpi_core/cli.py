@@ -1,0 +1,180 @@
+"""The `kpi-coach` command: start the app, check log files, print weekly reports, write CSV templates."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kpi_core.messages import LANGS, normalize_lang, t
+
+
+def _env_lang() -> str:
+    for name in ("KPI_COACH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return normalize_lang(os.environ[name])
+    return normalize_lang(None)
+
+
+def _parser(lang: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kpi-coach", description=t("cli.description", lang))
+    commands = parser.add_subparsers(dest="command", metavar="{app,check,report,template}")
+
+    app = commands.add_parser("app", help=t("cli.app.help", lang), description=t("cli.app.help", lang))
+    app.add_argument("--port", type=int, help=t("cli.app.port", lang))
+
+    def add_common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("files", nargs="+", metavar="FILE", help=t("cli.files", lang))
+        sub.add_argument("--json", action="store_true", help=t("cli.json", lang))
+        sub.add_argument("--lang", choices=LANGS, default=lang, help=t("cli.lang", lang))
+        sub.add_argument("--encoding", help=t("cli.encoding", lang))
+
+    check = commands.add_parser("check", help=t("cli.check.help", lang), description=t("cli.check.help", lang))
+    add_common(check)
+
+    report = commands.add_parser("report", help=t("cli.report.help", lang),
+                                 description=t("cli.report.help", lang))
+    add_common(report)
+    chosen = report.add_mutually_exclusive_group()
+    chosen.add_argument("--persona", help=t("cli.persona", lang))
+    chosen.add_argument("--plan", type=Path, help=t("cli.plan", lang))
+
+    template = commands.add_parser("template", help=t("cli.template.help", lang),
+                                   description=t("cli.template.help", lang))
+    template.add_argument("--persona", default="office_worker", help=t("cli.persona", lang))
+    template.add_argument("--lang", choices=LANGS, default=lang, help=t("cli.lang", lang))
+    template.add_argument("-o", "--output", type=Path, help=t("cli.output", lang))
+    return parser
+
+
+def _read_files(paths: list[str], encoding: str | None, lang: str):
+    from kpi_core.logbook import read_files
+
+    sources = []
+    for path in paths:
+        try:
+            sources.append((Path(path).name, Path(path).read_bytes()))
+        except OSError as error:
+            raise UsageError(t("cli.cannot_open", lang, path=path, reason=error.strerror or str(error))) from None
+    return read_files(sources, encoding=encoding)
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+def _check(args) -> int:
+    batch = _read_files(args.files, args.encoding, args.lang)
+    out = batch.as_dict(args.lang)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for report in batch.reports:
+            print(t("cli.check.file", args.lang, name=report.name, encoding=report.encoding or "-",
+                    separator=repr(report.separator) if report.separator else "-"))
+            if report.error:
+                print("  " + report.error.message(args.lang))
+                continue
+            print("  " + t("cli.check.counts", args.lang, rows_in=report.rows_in, accepted=report.accepted,
+                           rejected=report.rejected, blank=report.blank))
+            for column in report.ignored_columns:
+                print("  - " + column.message(args.lang))
+            for problem in report.problems:
+                print("  " + t("cli.check.problem", args.lang, row=problem.row, column=problem.column or "-",
+                               message=problem.message(args.lang)))
+        print(t("cli.check.totals", args.lang, accepted=batch.accepted, rejected=batch.rejected,
+                duplicates=batch.duplicates))
+    clean = all(r.error is None and r.rejected == 0 for r in batch.reports)
+    return 0 if clean else 1
+
+
+def _load_plan(args):
+    from kpi_core.personas import default_catalog
+    from kpi_core.plan import default_plan, plan_from_yaml
+
+    catalog = default_catalog()
+    if args.plan:
+        try:
+            text = args.plan.read_text(encoding="utf-8")
+        except OSError as error:
+            raise UsageError(t("cli.cannot_open", args.lang, path=args.plan, reason=error.strerror)) from None
+        plan, problems = plan_from_yaml(text)
+        if plan is None:
+            details = "; ".join(p.message(args.lang) if hasattr(p, "message") else str(p) for p in problems)
+            raise UsageError(t("cli.bad_plan", args.lang, path=args.plan, details=details))
+        return plan, catalog
+    persona_id = args.persona or "office_worker"
+    if persona_id not in catalog.personas:
+        raise UsageError(t("cli.unknown_persona", args.lang, persona=persona_id,
+                           known=", ".join(catalog.personas)))
+    return default_plan(catalog.personas[persona_id], catalog), catalog
+
+
+def _report(args) -> int:
+    from kpi_core.report import weekly_report_json, weekly_report_text
+
+    plan, catalog = _load_plan(args)
+    batch = _read_files(args.files, args.encoding, args.lang)
+    for report in batch.reports:
+        if report.error:
+            print(f"{report.name}: {report.error.message(args.lang)}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(weekly_report_json(batch.log, plan, catalog, args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(weekly_report_text(batch.log, plan, catalog, args.lang))
+    return 0
+
+
+def _template(args) -> int:
+    from kpi_core.export import template_csv_bytes
+    from kpi_core.personas import default_catalog
+
+    catalog = default_catalog()
+    if args.persona not in catalog.personas:
+        raise UsageError(t("cli.unknown_persona", args.lang, persona=args.persona,
+                           known=", ".join(catalog.personas)))
+    data = template_csv_bytes(catalog.template_columns(args.persona), args.lang)
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def app_script() -> Path:
+    """Where the Streamlit entry script is, in a checkout or an installed copy."""
+    spec = importlib.util.find_spec("app")
+    if spec is None or spec.origin is None:
+        raise UsageError("app.py not found")
+    return Path(spec.origin)
+
+
+def _app(args) -> int:
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false"]
+    if getattr(args, "port", None):
+        command += ["--server.port", str(args.port)]
+    return subprocess.call(command, cwd=app_script().parent)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `kpi-coach`; returns the exit status (0 ok, 1 problems found, 2 usage error)."""
+    lang = _env_lang()
+    parser = _parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:
+        return int(stop.code or 0)
+    handlers = {"check": _check, "report": _report, "template": _template, "app": _app, None: _app}
+    try:
+        return handlers[args.command](args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

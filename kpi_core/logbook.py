@@ -1,0 +1,62 @@
+"""Reading a batch of uploaded files into one log, with the per-file reports and the totals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_core.merge import merge_logs
+from kpi_core.reader import FileReport, read_log
+
+
+@dataclass
+class Batch:
+    """Several files read together: one merged log, a report per file, and totals that add up."""
+
+    reports: list[FileReport]
+    log: pd.DataFrame
+    duplicates: int
+
+    @property
+    def accepted(self) -> int:
+        """Rows accepted over all files (before duplicates across files are removed)."""
+        return sum(r.accepted for r in self.reports)
+
+    @property
+    def rejected(self) -> int:
+        """Rows rejected over all files."""
+        return sum(r.rejected for r in self.reports)
+
+    def as_dict(self, lang: str) -> dict:
+        """The `kpi-coach check --json` object."""
+        return {
+            "files": [r.as_dict(lang) for r in self.reports],
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+        }
+
+
+def read_files(
+    sources: Sequence[tuple[str, bytes]],
+    *,
+    encoding: str | None = None,
+    catalog=None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Batch:
+    """Read (file name, bytes) pairs with every persona's columns known and actions categorised."""
+    if catalog is None:
+        from kpi_core.personas import default_catalog
+
+        catalog = default_catalog()
+    extra = catalog.all_persona_columns()
+    results = []
+    for number, (name, data) in enumerate(sources):
+        if progress:
+            progress(number, len(sources), name)
+        results.append(read_log(data, name, encoding=encoding, extra_columns=extra,
+                                categorize=catalog.category_of))
+    log, duplicates = merge_logs([r.rows for r in results])
+    return Batch([r.report for r in results], log, duplicates)

@@ -1,0 +1,69 @@
+"""Cell parsing: the ways people type dates, minutes, counts and ratings."""
+
+import datetime as dt
+
+import pytest
+
+from kpi_core import cells
+
+
+@pytest.mark.parametrize("text", [
+    "2025-01-06", "2025/1/6", "2025/01/06", "2025年1月6日", "2025.1.6", "令和7年1月6日", "R7.1.6",
+    "２０２５／１／６", " 2025-01-06\u200b", "2025/1/6 0:00",
+])
+def test_dates_in_every_spreadsheet_spelling(text):
+    assert cells.parse_date(text) == dt.date(2025, 1, 6)
+
+
+def test_era_first_year_and_heisei():
+    assert cells.parse_date("令和元年5月1日") == dt.date(2019, 5, 1)
+    assert cells.parse_date("H31.4.30") == dt.date(2019, 4, 30)
+
+
+@pytest.mark.parametrize("text", ["2025/2/30", "昨日", "", "2025/13/1", "7.1.6"])
+def test_impossible_dates_are_refused(text):
+    assert cells.parse_date(text) is None
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("90", 90), ("90分", 90), ("1時間30分", 90), ("1.5時間", 90), ("1h30m", 90), ("1:30", 90),
+    ("９０　分", 90), ("2時間", 120), ("45 min", 45), ("1,200", 1200),
+])
+def test_minutes_with_units(text, minutes):
+    assert cells.parse_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["abc", "", "-5", "分", "1時間半"])
+def test_unreadable_minutes(text):
+    assert cells.parse_minutes(text) is None
+
+
+@pytest.mark.parametrize(("text", "count"), [("12件", 12), ("1,200", 1200), ("３回", 3), ("\u200b3 ", 3), ("0", 0)])
+def test_counts(text, count):
+    assert cells.parse_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["1.5", "-1", "many", "1,20"])
+def test_bad_counts(text):
+    assert cells.parse_count(text) is None
+
+
+@pytest.mark.parametrize(("text", "rating"), [("4", 4), ("４", 4), ("4点", 4), ("★★★☆☆", 3), ("5/5", 5)])
+def test_ratings(text, rating):
+    assert cells.parse_rating(text) == rating
+
+
+@pytest.mark.parametrize("text", ["0", "6", "3.5", "good"])
+def test_ratings_outside_one_to_five(text):
+    assert cells.parse_rating(text) is None
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+81", "-x", "@SUM(A1)", "\tcmd", "\rx"])
+def test_protect_neutralises_formulas_and_unprotect_undoes_it(text):
+    assert cells.protect(text).startswith("'")
+    assert cells.unprotect(cells.protect(text)) == text
+
+
+def test_protect_leaves_plain_text_alone():
+    assert cells.protect("投稿") == "投稿"
+    assert cells.unprotect("'quoted") == "'quoted"

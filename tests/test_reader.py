@@ -1,0 +1,187 @@
+"""The log reader: encodings, separators, headers, values, and every rejected row reported."""
+
+import codecs
+
+import pandas as pd
+import pytest
+
+from kpi_core.columns import Column
+from kpi_core.reader import read_log
+from tests.conftest import JA_HEADER, csv_text
+
+
+def read(text: str, encoding: str = "utf-8", **kwargs):
+    return read_log(text.encode(encoding), "log.csv", **kwargs)
+
+
+@pytest.mark.parametrize(("encode", "expected"), [
+    (lambda s: s.encode("utf-8"), "utf-8"),
+    (lambda s: codecs.BOM_UTF8 + s.encode("utf-8"), "utf-8-sig"),
+    (lambda s: s.encode("cp932"), "cp932"),
+    (lambda s: s.replace(",", "\t").encode("utf-16"), "utf-16"),
+])
+def test_encodings_are_detected(encode, expected, good_rows):
+    result = read_log(encode(csv_text(*good_rows)), "x.csv")
+    assert result.report.encoding == expected
+    assert result.report.accepted == 3
+    assert list(result.rows["action"]) == ["投稿", "返信", "投稿"]
+
+
+def test_cp932_only_characters_survive():
+    result = read(csv_text("2025/1/6,①㈱髙～の相談,30,1,4,1,"), "cp932")
+    assert result.rows["action"][0] == "①㈱髙～の相談"
+    assert result.report.encoding == "cp932"
+    assert result.report.accepted == 1
+
+
+def test_encoding_override():
+    data = csv_text("2025/1/6,投稿,30,1,4,1,").encode("cp932")
+    result = read_log(data, "x.csv", encoding="cp932")
+    assert result.report.encoding == "cp932" and result.report.accepted == 1
+    unknown = read_log(data, "x.csv", encoding="klingon")
+    assert unknown.report.error.code == "error.unknown_encoding"
+
+
+@pytest.mark.parametrize("separator", [",", "\t", ";"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_separators_and_line_ends(separator, newline, good_rows):
+    text = csv_text(*good_rows, newline=newline).replace(",", separator)
+    result = read(text)
+    assert result.report.separator == separator
+    assert (result.report.rows_in, result.report.accepted) == (3, 3)
+    assert list(result.rows["source_row"]) == [2, 3, 4]
+
+
+def test_quoted_fields_with_commas_quotes_and_line_breaks():
+    text = csv_text('2025/1/6,"投稿, 長文",30,1,4,1,"彼は""助かった""と\n言った"', "2025/1/7,DM,10,0,3,0,")
+    result = read(text)
+    assert result.report.accepted == 2
+    assert result.rows["action"][0] == "投稿, 長文"
+    assert result.rows["memo"][0] == '彼は"助かった"と\n言った'
+    # The multi-line cell is one spreadsheet row, so the next record is row 3.
+    assert list(result.rows["source_row"]) == [2, 3]
+
+
+@pytest.mark.parametrize("header", [
+    "date,action,minutes,reactions,quality",
+    "Date, ACTION , Minutes , Reactions, Quality",
+    "日付,アクション内容,投入時間（分）,直接反応数,質的評価(1-5)",
+    "日付,アクション内容,投入時間,直接反応数,質的評価",
+    "ＤＡＴＥ,Action,minutes (分),reactions,quality",
+])
+def test_header_spellings(header):
+    result = read(csv_text("2025-01-06,post,30,2,4", header=header))
+    assert result.report.error is None, result.report.error
+    assert result.report.accepted == 1
+    assert result.rows["minutes"][0] == 30
+
+
+def test_title_and_blank_lines_above_header_keep_spreadsheet_row_numbers():
+    text = "活動記録 2025年1月\r\n\r\n" + csv_text("2025/1/6,投稿,30,1,4,1,", "2025/1/7,投稿,x,1,4,1,")
+    result = read(text)
+    assert result.report.header_row == 3
+    assert list(result.rows["source_row"]) == [4]
+    assert [(p.row, p.column) for p in result.report.problems] == [(5, "投入時間(分)")]
+
+
+def test_values_with_full_width_digits_units_and_separators():
+    text = csv_text("令和7年1月6日,投稿,１時間３０分,\u200b1,200,４,１２件,", header=JA_HEADER)
+    # "1,200" unquoted would split the row, so a real file quotes it:
+    text = csv_text('令和7年1月6日,投稿,１時間３０分,"1,200",４,１２件,')
+    result = read(text)
+    assert result.report.accepted == 1
+    row = result.rows.iloc[0]
+    assert row["date"] == pd.Timestamp("2025-01-06")
+    assert (row["minutes"], row["reactions"], row["quality"], row["inquiries"]) == (90, 1200, 4, 12)
+
+
+def test_excel_trailing_empty_rows_and_columns_are_blank_not_errors():
+    text = csv_text("2025/1/6,投稿,30,1,4,1,,,", ",,,,,,,,", ",,,,,,,,", header=JA_HEADER + ",,")
+    result = read(text)
+    assert (result.report.rows_in, result.report.accepted, result.report.rejected, result.report.blank) == (1, 1, 0, 2)
+    assert result.report.ignored_columns == []
+
+
+def test_every_rejected_row_is_reported_with_row_column_and_value():
+    text = csv_text(
+        "2025/1/6,投稿,30,1,4,1,",      # row 2 ok
+        ",投稿,30,1,4,1,",               # row 3 empty date
+        "2025/1/8,投稿,abc,1,9,1,",      # row 4 two problems
+        "2025/1/9,投稿,30,1,4,x,",       # row 5 bad optional count
+        "2025/1/10,投稿,30,,4,,",        # row 6 empty required reactions; empty optional ok
+        "2025/1/11,投稿,30,1,4,1,memo,extra",  # row 7 too many fields
+        "2025/1/12,投稿,-5,1,4,1,",      # row 8 negative minutes
+    )
+    result = read(text)
+    report = result.report
+    assert (report.rows_in, report.accepted, report.rejected) == (7, 1, 6)
+    assert report.rows_in == report.accepted + report.rejected
+    found = [(p.row, p.column, p.value, p.code) for p in report.problems]
+    assert found == [
+        (3, "日付", "", "row.required_empty"),
+        (4, "投入時間(分)", "abc", "row.invalid_minutes"),
+        (4, "質的評価", "9", "row.invalid_rating"),
+        (5, "問い合わせ数", "x", "row.invalid_count"),
+        (6, "直接反応数", "", "row.required_empty"),
+        (7, None, None, "row.too_many_fields"),
+        (8, "投入時間(分)", "-5", "row.invalid_minutes"),
+    ]
+    assert [row for row, _ in report.rejected_rows] == [3, 4, 5, 6, 7, 8]
+    assert "「abc」" in report.problems[1].message("ja") and '"abc"' in report.problems[1].message("en")
+
+
+def test_empty_optional_count_is_missing_not_zero():
+    result = read(csv_text("2025/1/6,投稿,30,1,4,,", "2025/1/7,投稿,30,1,4,0,"))
+    assert result.rows["inquiries"].isna().tolist() == [True, False]
+    assert result.rows["inquiries"][1] == 0
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", "error.empty"),
+    (b"\r\n\r\n", "error.empty"),
+    (b"PK\x03\x04\x14\x00\x06\x00rest", "error.not_text_xlsx"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "error.not_text_image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1", "error.not_text_xls"),
+    (b"hello,world\r\n1,2\r\n", "error.no_header"),
+    ("日付,アクション内容,直接反応数\r\n2025/1/6,投稿,3\r\n".encode(), "error.missing_columns"),
+    (b"Tweet id,Tweet permalink,Tweet text,time,impressions,engagements\r\n1,x,y,z,5,6\r\n",
+     "error.analytics_export"),
+])
+def test_whole_file_problems_get_one_clear_message(data, code):
+    result = read_log(data, "bad.csv")
+    assert result.report.error is not None
+    assert result.report.error.code == code
+    assert result.report.accepted == result.report.rows_in == 0
+    for lang in ("ja", "en"):
+        assert result.report.error.message(lang).strip()
+
+
+def test_missing_column_message_names_it():
+    result = read_log("日付,アクション内容,直接反応数,質的評価\r\n".encode(), "bad.csv")
+    message = result.report.error.message("ja")
+    assert "投入時間(分)" in message and "minutes" in message
+
+
+def test_vanity_columns_are_reported_with_why():
+    header = JA_HEADER + ",フォロワー数,インプレッション数,Impressions,好きな色"
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,,100,2000,3000,青", header=header))
+    reasons = {c.header: c.reason for c in result.report.ignored_columns}
+    assert reasons == {"フォロワー数": "vanity", "インプレッション数": "vanity", "Impressions": "vanity",
+                       "好きな色": "unknown"}
+    assert "フォロワー" in result.report.ignored_columns[0].message("ja")
+    assert "followers" not in result.rows.columns
+
+
+def test_persona_columns_are_read_when_declared():
+    extra = (Column("deep_questions", "深い質問数", "deep_questions", "count"),)
+    text = csv_text("2025/1/6,投稿,30,1,4,1,,2", header=JA_HEADER + ",深い質問数")
+    result = read(text, extra_columns=extra)
+    assert result.rows["deep_questions"][0] == 2
+    without = read(text)
+    assert [c.reason for c in without.report.ignored_columns] == ["unknown"]
+
+
+def test_categorize_is_applied():
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,", "2025/1/7,返信,30,1,4,1,"),
+                  categorize=lambda a: {"投稿": "post"}.get(a, "other"))
+    assert list(result.rows["category"]) == ["post", "other"]

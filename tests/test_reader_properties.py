@@ -1,0 +1,50 @@
+"""Property tests: arbitrary bytes and table shapes never crash the reader and counts always add up."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpi_core.reader import read_log
+from tests.conftest import JA_HEADER
+
+cell = st.one_of(
+    st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=12),
+    st.sampled_from(["", "2025/1/6", "30", "1時間", "４", "x", '"', ",", "\n", "\r", "=1+1", "令和7年1月6日"]),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.binary(max_size=600))
+def test_arbitrary_bytes_never_crash_and_counts_add_up(data):
+    report = read_log(data, "fuzz.csv").report
+    assert report.rows_in == report.accepted + report.rejected
+    assert report.rejected == len(report.rejected_rows)
+    if report.error is not None:
+        assert report.error.message("ja") and report.error.message("en")
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    rows=st.lists(st.lists(cell, min_size=0, max_size=10), max_size=15),
+    separator=st.sampled_from([",", "\t", ";"]),
+    newline=st.sampled_from(["\r\n", "\n", "\r"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932", "utf-16"]),
+)
+def test_arbitrary_tables_under_a_real_header(rows, separator, newline, encoding):
+    def quote(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in f'"{separator}\r\n') else value
+
+    lines = [JA_HEADER.replace(",", separator)] + [separator.join(quote(c) for c in row) for row in rows]
+    text = newline.join(lines) + newline
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    result = read_log(data, "fuzz.csv")
+    report = result.report
+    assert report.error is None
+    assert report.rows_in == report.accepted + report.rejected
+    assert report.accepted == len(result.rows)
+    assert report.rows_in + report.blank <= len(rows) + text.count("\r") + text.count("\n")
+    rejected_rows = {row for row, _ in report.rejected_rows}
+    assert rejected_rows == {p.row for p in report.problems}
+    assert not rejected_rows & set(result.rows["source_row"])
