@@ -39,6 +39,15 @@ class Batch:
         }
 
 
+def persona_columns(catalog) -> tuple:
+    """Every persona's extra log columns, each id once, so a log made from any template is understood."""
+    seen: dict[str, object] = {}
+    for persona in catalog.personas.values():
+        for column in persona.columns:
+            seen.setdefault(column.id, column)
+    return tuple(seen.values())
+
+
 def read_files(
     sources: Sequence[tuple[str, bytes]],
     *,
@@ -51,7 +60,7 @@ def read_files(
         from kpi_core.personas import default_catalog
 
         catalog = default_catalog()
-    extra = catalog.all_persona_columns()
+    extra = persona_columns(catalog)
     results = []
     for number, (name, data) in enumerate(sources):
         if progress:

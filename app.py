@@ -1,0 +1,24 @@
+"""Home: what the app is for, where the person stands on the path, and the next step one click away."""
+
+import streamlit as st
+
+from kpi_core.journey import STEPS
+from kpi_core.messages import t
+from pages._ui.layout import PAGE_FILES, current_journey, next_step_link, page_setup
+
+lang = page_setup("home")
+
+st.title(t("app.name", lang))
+st.markdown(t("home.tagline", lang))
+st.info(t("home.method", lang))
+
+st.subheader(t("home.path", lang))
+where = current_journey()
+for number, step in enumerate(STEPS, start=1):
+    done = where.done[step]
+    icon = "✅" if done else ("👉" if step == where.next_step else "⬜")
+    st.page_link(PAGE_FILES[step], label=f"{number}. {t('nav.' + step, lang)} — {t('home.step.' + step, lang)}",
+                 icon=icon)
+
+st.divider()
+next_step_link(lang)

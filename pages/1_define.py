@@ -1,0 +1,69 @@
+"""Define: whose problem, what problem, how you solve it — one question at a time, nothing lost."""
+
+import streamlit as st
+
+from kpi_core.messages import t
+from kpi_core.plan import custom_kpi_name, statement_sentence
+from kpi_core.statement_advice import statement_advice
+from pages._ui import state
+from pages._ui.layout import PAGE_FILES, page_setup
+
+# Each step asks one question; its fields are ValueStatement attributes.
+STEPS = (
+    ("person", ("person", "situation", "worries", "words", "future")),
+    ("problem", ("problem",)),
+    ("solution", ("solution", "offer")),
+    ("why", ("why_me",)),
+    ("change", ("change",)),
+    ("result", ()),
+)
+LONG_FIELDS = {"situation", "worries", "future", "problem", "solution", "why_me", "change"}
+
+lang = page_setup("define")
+plan = state.plan()
+statement = plan.statement
+session = st.session_state
+
+st.title(t("define.title", lang))
+st.caption(t("define.intro", lang))
+step = min(session.define_step, len(STEPS) - 1)
+name, fields = STEPS[step]
+st.progress((step + 1) / len(STEPS), text=t("define.progress", lang, step=step + 1, total=len(STEPS)))
+st.subheader(t(f"define.step.{name}", lang))
+st.write(t(f"define.step.{name}.help", lang))
+
+
+def placeholder(field: str) -> str:
+    return t(f"example.{plan.persona_id}.{field}", lang)
+
+
+for field in fields:
+    widget = st.text_area if field in LONG_FIELDS else st.text_input
+    value = widget(t(f"define.field.{field}", lang), value=getattr(statement, field),
+                   placeholder=placeholder(field), key=f"define_{field}")
+    # Copied into the plan at once, so leaving the page or the step loses nothing.
+    setattr(statement, field, value)
+
+if fields:
+    state.touch("define")
+
+if name == "result":
+    st.markdown(t("define.result.sentence", lang))
+    st.info(statement_sentence(statement, lang))
+    suggested = custom_kpi_name(statement, lang)
+    edited = st.text_input(t("define.result.custom_kpi", lang), value=statement.custom_kpi or suggested,
+                           help=t("define.result.custom_kpi.help", lang), key="define_custom_kpi")
+    statement.custom_kpi = "" if edited == suggested else edited
+    st.page_link(PAGE_FILES["persona"], label=t("define.to_persona", lang), icon="➡️")
+
+for code in statement_advice(statement, upto_step=step + 1):
+    st.warning(t(f"advice.{code}", lang), icon="💡")
+
+back, forward = st.columns(2)
+if back.button(t("define.back", lang), disabled=step == 0, width="stretch"):
+    session.define_step = step - 1
+    st.rerun()
+if forward.button(t("define.next", lang), disabled=step == len(STEPS) - 1, type="primary",
+                  width="stretch"):
+    session.define_step = step + 1
+    st.rerun()

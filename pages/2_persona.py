@@ -1,0 +1,92 @@
+"""Persona: pick the template that fits, see what each KPI means, set targets and the time budget."""
+
+import streamlit as st
+
+from kpi_core.export import template_csv_bytes
+from kpi_core.messages import t
+from kpi_core.personas import default_catalog
+from kpi_core.plan import KpiChoice, custom_kpi_name, default_plan
+from kpi_core.report import CUSTOM_KPI_ID
+from pages._ui import state
+from pages._ui.layout import PAGE_FILES, page_setup
+
+lang = page_setup("persona")
+catalog = default_catalog()
+session = st.session_state
+plan = state.plan()
+
+st.title(t("persona.title", lang))
+st.caption(t("persona.intro", lang))
+
+# Two cards a row: side by side on a laptop, stacked on a phone.
+personas = list(catalog.personas.values())
+for start in range(0, len(personas), 2):
+    for column, persona in zip(st.columns(2), personas[start:start + 2], strict=False):
+        chosen = persona.id == plan.persona_id and "persona" in session.plan_touched
+        with column.container(border=True):
+            st.markdown(f"### {'✅ ' if chosen else ''}{persona.name[lang]}")
+            st.caption(persona.fits[lang])
+            st.markdown(t("persona.card.strength", lang, text=persona.strength[lang]))
+            st.markdown(t("persona.card.constraint", lang, text=persona.constraint[lang]))
+            st.markdown(t("persona.card.budget", lang, minutes=persona.weekly_budget_minutes,
+                          cadence=persona.cadence[lang]))
+            st.markdown(t("persona.card.kpis", lang) + "\n" + "\n".join(f"- {k.name[lang]}" for k in persona.kpis))
+            if st.button(t("persona.choose", lang), key=f"choose_{persona.id}", disabled=chosen,
+                         type="secondary" if chosen else "primary", width="stretch"):
+                fresh = default_plan(persona, catalog)
+                # The value statement and the week settings are the person's own: keep them.
+                plan.persona_id, plan.kpis = fresh.persona_id, fresh.kpis
+                plan.weekly_budget_minutes = fresh.weekly_budget_minutes
+                state.touch("persona")
+                st.rerun()
+
+persona = catalog.personas[plan.persona_id]
+st.divider()
+st.subheader(t("persona.your_kpis", lang, persona=persona.name[lang]))
+
+plan.weekly_budget_minutes = int(st.number_input(
+    t("persona.budget", lang), min_value=30, max_value=5000, step=30, value=int(plan.weekly_budget_minutes),
+    help=t("persona.budget.help", lang), key="persona_budget"))
+
+targets = {choice.id: choice.target for choice in plan.kpis}
+chosen: list[KpiChoice] = []
+for kpi in catalog.available_kpis(plan.persona_id):
+    with st.container(border=True):
+        use = st.checkbox(f"**{kpi.name[lang]}**" + (t("persona.core_tag", lang) if kpi.core else ""),
+                          value=kpi.id in targets, key=f"use_{kpi.id}")
+        st.caption(kpi.measures[lang])
+        with st.expander(t("persona.why", lang)):
+            st.write(kpi.why[lang])
+        if use:
+            target = st.number_input(t("persona.target", lang, unit=kpi.unit[lang]), min_value=0.0,
+                                     value=float(targets.get(kpi.id, kpi.target)), step=0.5, key=f"target_{kpi.id}")
+            chosen.append(KpiChoice(kpi.id, target))
+
+custom_name = custom_kpi_name(plan.statement, lang)
+if plan.statement.person.strip() and plan.statement.problem.strip():
+    with st.container(border=True):
+        use = st.checkbox(t("persona.custom", lang, name=custom_name), value=CUSTOM_KPI_ID in targets,
+                          key="use_custom")
+        st.caption(t("report.custom.measures", lang))
+        if use:
+            target = st.number_input(t("persona.target", lang, unit=t("report.custom.unit", lang)), min_value=0.0,
+                                     value=float(targets.get(CUSTOM_KPI_ID, 1.0)), step=1.0, key="target_custom")
+            chosen.append(KpiChoice(CUSTOM_KPI_ID, target))
+else:
+    st.caption(t("persona.custom.missing", lang))
+    st.page_link(PAGE_FILES["define"], label=t("nav.define", lang), icon="✏️")
+
+plan.kpis = chosen
+if not chosen:
+    st.warning(t("persona.no_kpis", lang))
+
+st.divider()
+st.subheader(t("persona.template", lang))
+st.caption(t("persona.template.help", lang))
+header_lang = st.radio(t("persona.template.lang", lang), ["ja", "en"], horizontal=True, key="template_lang",
+                       format_func=lambda code: t(f"persona.template.lang.{code}", lang))
+st.download_button(t("persona.template.download", lang),
+                   template_csv_bytes(catalog.template_columns(plan.persona_id), header_lang),
+                   file_name=f"activity_log_{plan.persona_id}_{header_lang}.csv", mime="text/csv",
+                   key="template_download", type="primary")
+st.page_link(PAGE_FILES["log"], label=t("persona.to_log", lang), icon="➡️")

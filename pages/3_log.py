@@ -1,0 +1,122 @@
+"""Log: drop activity CSVs, see what was read and what was not (row by row), edit rows, export."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core.export import log_csv_bytes, rejected_csv_bytes
+from kpi_core.logbook import persona_columns, read_files
+from kpi_core.merge import merge_logs
+from kpi_core.messages import t
+from kpi_core.report import column_label
+from kpi_core.personas import default_catalog
+from pages._ui import state
+from pages._ui.layout import PAGE_FILES, page_setup
+
+ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
+EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
+
+lang = page_setup("log")
+session = st.session_state
+catalog = default_catalog()
+
+st.title(t("log.title", lang))
+st.caption(t("log.intro", lang))
+
+encoding = st.selectbox(t("log.encoding", lang), ENCODINGS, help=t("log.encoding.help", lang),
+                        format_func=lambda e: t("log.encoding.auto", lang) if e == "auto" else e)
+uploads = st.file_uploader(t("log.upload", lang), type=["csv", "tsv", "txt"], accept_multiple_files=True,
+                           help=t("log.upload.help", lang), key="log_uploader")
+
+new = []
+for upload in uploads or []:
+    data = upload.getvalue()
+    fingerprint = (upload.name, encoding, hashlib.sha256(data).hexdigest())
+    if fingerprint not in session.seen_uploads:
+        new.append((fingerprint, upload.name, data))
+
+if new:
+    bar = st.progress(0.0, text=t("log.reading", lang, name=new[0][1]))
+
+    def progress(number: int, total: int, name: str) -> None:
+        bar.progress(number / total, text=t("log.reading", lang, name=name))
+
+    batch = read_files([(name, data) for _, name, data in new],
+                       encoding=None if encoding == "auto" else encoding, catalog=catalog, progress=progress)
+    merged, duplicates = merge_logs([session.log, batch.log])
+    session.log = merged
+    session.uploads.extend(batch.reports)
+    session.last_duplicates = batch.duplicates + duplicates
+    session.seen_uploads.update(fingerprint for fingerprint, _, _ in new)
+    bar.progress(1.0, text=t("log.read_done", lang, files=len(new)))
+
+for report in reversed(session.uploads):
+    failed = report.error is not None or report.rejected > 0
+    icon = "⚠️" if failed else "✅"
+    with st.expander(f"{icon} {report.name}", expanded=failed):
+        if report.error is not None:
+            st.error(report.error.message(lang))
+            continue
+        st.caption(t("log.detected", lang, encoding=report.encoding, separator=repr(report.separator)))
+        cols = st.columns(4)
+        cols[0].metric(t("log.rows_in", lang), report.rows_in)
+        cols[1].metric(t("log.accepted", lang), report.accepted)
+        cols[2].metric(t("log.rejected", lang), report.rejected)
+        cols[3].metric(t("log.blank", lang), report.blank)
+        for column in report.ignored_columns:
+            st.info(column.message(lang), icon="🙈")
+        if report.problems:
+            st.markdown(t("log.problems", lang))
+            table = pd.DataFrame([p.as_dict(lang) for p in report.problems]).rename(columns={
+                "row": t("log.col.row", lang), "column": t("log.col.column", lang),
+                "value": t("log.col.value", lang), "message": t("log.col.message", lang)})
+            st.dataframe(table, hide_index=True, width="stretch")
+            by_row: dict[int, str] = {}
+            for problem in report.problems:
+                by_row[problem.row] = " / ".join(filter(None, [by_row.get(problem.row), problem.message(lang)]))
+            st.download_button(
+                t("log.download_rejected", lang),
+                rejected_csv_bytes(report.header, report.rejected_rows, t("log.col.fix", lang), by_row),
+                file_name=f"rejected_{report.name}", mime="text/csv", key=f"rejected_{id(report)}",
+            )
+
+if session.get("last_duplicates"):
+    st.info(t("log.duplicates", lang, count=session.last_duplicates))
+
+log = session.log
+st.subheader(t("log.current", lang, rows=len(log)))
+if log.empty:
+    st.info(t("log.empty", lang))
+    st.page_link(PAGE_FILES["persona"], label=t("log.get_template", lang), icon="📄")
+else:
+    if log["date"].notna().any():
+        st.caption(t("log.span", lang, first=log["date"].min().date(), last=log["date"].max().date()))
+    st.download_button(t("log.export", lang), log_csv_bytes(log, lang, persona_columns(catalog)),
+                       file_name="activity_log.csv", mime="text/csv", key="export_log")
+
+with st.expander(t("log.edit", lang), expanded=log.empty):
+    st.caption(t("log.edit.help", lang))
+    shown = [c for c in log.columns if c not in ("category", "source", "source_row")]
+    if log.empty:
+        shown = EDIT_COLUMNS + ["memo"]
+    editable = log.reindex(columns=shown)
+    edited = st.data_editor(
+        editable, num_rows="dynamic", hide_index=True, width="stretch", key="log_editor",
+        column_config={c: st.column_config.Column(column_label(c, lang)) for c in shown},
+    )
+    if st.button(t("log.edit.apply", lang), type="primary"):
+        # Edits go through the very reader uploads use: the same validation, the same messages.
+        check = read_files([(t("log.edit.source", lang), log_csv_bytes(edited, lang, persona_columns(catalog)))],
+                           catalog=catalog)
+        report = check.reports[0]
+        if report.error is None and report.rejected == 0:
+            session.log = check.log
+            st.success(t("log.edit.saved", lang, rows=report.accepted))
+            st.rerun()
+        elif report.error is not None:
+            st.error(report.error.message(lang))
+        else:
+            for problem in report.problems:
+                st.error(t("log.edit.problem", lang, row=problem.row - 1, column=problem.column or "-",
+                           message=problem.message(lang)))

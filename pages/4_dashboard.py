@@ -1,0 +1,97 @@
+"""Dashboard: the latest week against the one before, and every figure over time, chart and table."""
+
+import streamlit as st
+
+from kpi_core.messages import t
+from kpi_core.metrics import latest_change
+from kpi_core.personas import default_catalog
+from kpi_core.plan import plan_to_yaml
+from kpi_core.report import column_label, plan_kpis
+from pages._ui import charts, state
+from pages._ui.cached import weekly_report
+from pages._ui.layout import PAGE_FILES, page_setup
+
+PERIODS = {"4": 4, "12": 12, "all": None}
+
+lang = page_setup("dashboard")
+catalog = default_catalog()
+plan = state.plan()
+log = state.log()
+
+st.title(t("dashboard.title", lang))
+if log.empty:
+    st.info(t("dashboard.empty", lang))
+    st.page_link(PAGE_FILES["log"], label=t("dashboard.to_log", lang), icon="📥")
+    st.page_link(PAGE_FILES["persona"], label=t("dashboard.to_template", lang), icon="📄")
+    st.stop()
+
+state.touch("dashboard")
+report = weekly_report(log, plan_to_yaml(plan), plan)
+period = st.segmented_control(t("dashboard.period", lang), list(PERIODS), default="12", key="dashboard_period",
+                              format_func=lambda p: t(f"dashboard.period.{p}", lang)) or "12"
+weeks_count = PERIODS[period]
+weeks = report.weeks if weeks_count is None else report.weeks.tail(weeks_count)
+kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
+
+change = latest_change(report)
+st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
+
+
+def figure(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def delta(item):
+    return None if item.get("delta") is None else round(item["delta"], 1)
+
+
+cols = st.columns(3)
+mpr = change["minutes_per_result"]
+cols[0].metric(t("dashboard.mpr", lang, result=column_label(report.key_result, lang)), figure(mpr["latest"]),
+               delta(mpr), delta_color="inverse", help=t("help.minutes_per_result", lang))
+sus = change["sustainability"]
+cols[1].metric(t("dashboard.sustainability", lang), figure(sus["latest"]), delta(sus),
+               help=t("help.sustainability", lang))
+quality = change["quality_mean"]
+cols[2].metric(t("dashboard.quality", lang), figure(quality["latest"]), delta(quality),
+               help=t("help.quality", lang))
+
+latest = report.weeks.iloc[-1]
+with st.expander(t("dashboard.sustainability.parts", lang)):
+    st.write(t("dashboard.sustainability.explain", lang, load=figure(latest["sust_load"], 2),
+               rhythm=figure(latest["sust_rhythm"], 2), rating=figure(latest["sust_rating"], 2)))
+
+st.subheader(t("dashboard.kpis", lang))
+names = {kpi.id: kpi for kpi, _ in plan_kpis(plan, catalog)}
+latest_kpis = report.kpis[report.kpis["week_start"] == report.weeks["week_start"].iloc[-1]]
+if latest_kpis.empty:
+    st.caption(t("dashboard.no_kpis", lang))
+for row in latest_kpis.itertuples():
+    kpi = names.get(row.id)
+    label = kpi.name[lang] if kpi else row.id
+    verdict = "—" if row.met is None or str(row.met) == "<NA>" else ("✅" if row.met else "⏳")
+    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=label, value=figure(row.value, 2),
+               target=figure(row.target, 2), unit=kpi.unit[lang] if kpi else ""))
+
+
+def chart_with_table(chart, table) -> None:
+    chart_tab, table_tab = st.tabs([t("dashboard.tab.chart", lang), t("dashboard.tab.table", lang)])
+    chart_tab.altair_chart(chart, width="stretch")
+    table_tab.dataframe(table.rename(columns=lambda c: column_label(c, lang)), hide_index=True,
+                        width="stretch")
+
+
+st.subheader(t("dashboard.charts", lang))
+chart_with_table(charts.minutes_and_results(weeks, report.key_result, lang), weeks[["week_start", "minutes", "results"]])
+chart_with_table(charts.minutes_per_result(weeks, lang), weeks[["week_start", "minutes", "results", "minutes_per_result"]])
+chart_with_table(charts.sustainability(weeks, lang),
+                 weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating"]])
+category_names = {c.id: c.name[lang] for c in catalog.categories}
+chart_with_table(charts.action_mix(weeks, category_names, lang), charts.action_mix_table(weeks, category_names))
+for kpi_id, rows in kpi_rows.groupby("id", sort=False):
+    kpi = names.get(kpi_id)
+    title = kpi.name[lang] if kpi else kpi_id
+    chart_with_table(charts.kpi_against_target(rows, title, kpi.unit[lang] if kpi else "", lang),
+                     rows[["week_start", "value", "target", "met"]])
+
+st.page_link(PAGE_FILES["review"], label=t("dashboard.to_review", lang), icon="➡️")

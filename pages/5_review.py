@@ -1,0 +1,76 @@
+"""Weekly review: this week beside last week, the coaching for the numbers, and reflections kept per week."""
+
+import pandas as pd
+import streamlit as st
+
+from kpi_core.coaching import coach
+from kpi_core.messages import t
+from kpi_core.plan import plan_to_yaml
+from kpi_core.report import column_label
+from pages._ui import state
+from pages._ui.cached import weekly_report
+from pages._ui.layout import PAGE_FILES, page_setup
+
+FIELDS = ("worked", "change", "thanks", "experiment")
+COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability")
+ICONS = {"warning": "⚠️", "praise": "🌟", "info": "💡"}
+
+lang = page_setup("review")
+session = st.session_state
+plan = state.plan()
+log = state.log()
+
+st.title(t("review.title", lang))
+if log.empty:
+    st.info(t("review.empty", lang))
+    st.page_link(PAGE_FILES["log"], label=t("dashboard.to_log", lang), icon="📥")
+    st.stop()
+
+report = weekly_report(log, plan_to_yaml(plan), plan)
+weeks = report.weeks
+week_options = [w.date().isoformat() for w in weeks["week_start"]][::-1]
+week = st.selectbox(t("review.week", lang), week_options, index=0, key="review_week")
+position = week_options[::-1].index(week)
+this = weeks.iloc[position]
+previous = weeks.iloc[position - 1] if position > 0 else None
+
+st.subheader(t("review.compare", lang))
+table = pd.DataFrame({
+    t("review.col.figure", lang): [column_label(c, lang) for c in COMPARED],
+    t("review.col.previous", lang): [None if previous is None else previous.get(c) for c in COMPARED],
+    t("review.col.this", lang): [this.get(c) for c in COMPARED],
+})
+for column in table.columns[1:]:
+    table[column] = table[column].map(lambda v: "—" if v is None or pd.isna(v) else f"{float(v):.1f}")
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader(t("review.coaching", lang))
+vanity = [c.header for r in session.uploads for c in r.ignored_columns if c.reason == "vanity"]
+messages = [m for m in coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
+                             vanity_columns=vanity, lang=lang)
+            if m.week_start.isoformat() == week]
+if not messages:
+    st.caption(t("review.no_coaching", lang))
+for message in messages:
+    with st.container(border=True):
+        st.markdown(f"{ICONS.get(message.severity, '💡')} {message.message(lang)}")
+        st.caption(t("review.next_step", lang, text=message.next_step(lang)))
+
+st.subheader(t("review.reflection", lang))
+saved = session.reviews.setdefault(week, {})
+if position > 0:
+    last = session.reviews.get(week_options[::-1][position - 1], {})
+    if last.get("experiment", "").strip():
+        st.info(t("review.last_experiment", lang, text=last["experiment"]))
+        verdicts = ["keep", "drop", "unclear"]
+        current = saved.get("verdict")
+        verdict = st.radio(t("review.verdict", lang), verdicts, horizontal=True, key=f"verdict_{week}",
+                           index=verdicts.index(current) if current in verdicts else None,
+                           format_func=lambda v: t(f"review.verdict.{v}", lang))
+        if verdict:
+            saved["verdict"] = verdict
+for field in FIELDS:
+    saved[field] = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
+                                placeholder=t(f"review.field.{field}.placeholder", lang), key=f"review_{field}_{week}")
+if any(str(v).strip() for v in saved.values()):
+    st.caption(t("review.kept", lang))

@@ -1,0 +1,94 @@
+"""Altair chart specs for the dashboard, built from kpi_core's weekly tables (the only place that draws)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from kpi_core.messages import t
+
+FONT = "Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
+GREEN, ORANGE, GREY = "#2f7d6d", "#d9822b", "#8a8f8c"
+
+
+def _base(frame: pd.DataFrame, title: str) -> alt.Chart:
+    return alt.Chart(frame, title=alt.Title(title, anchor="start")).properties(width="container", height=220)
+
+
+def _finish(chart) -> alt.Chart:
+    return chart.configure(font=FONT).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(
+        labelFont=FONT, titleFont=FONT, orient="bottom")
+
+
+def _week_axis(lang: str) -> alt.X:
+    return alt.X("week_start:T", title=t("chart.week", lang), axis=alt.Axis(format="%m/%d"))
+
+
+def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.LayerChart:
+    """Weekly minutes as bars beside the key result as a line, each with its own axis."""
+    frame = weeks[["week_start", "minutes", "results"]].astype({"results": "float64"})
+    base = _base(frame, t("chart.minutes_results", lang, result=t(f"column.{key_result}", lang)))
+    bars = base.mark_bar(color=GREY, opacity=0.6).encode(
+        x=_week_axis(lang), y=alt.Y("minutes:Q", title=t("chart.minutes", lang)),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+                 alt.Tooltip("minutes:Q", title=t("chart.minutes", lang))])
+    line = base.mark_line(color=GREEN, point=True).encode(
+        x=_week_axis(lang), y=alt.Y("results:Q", title=t(f"column.{key_result}", lang)),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+                 alt.Tooltip("results:Q", title=t(f"column.{key_result}", lang))])
+    return _finish(alt.layer(bars, line).resolve_scale(y="independent"))
+
+
+def minutes_per_result(weeks: pd.DataFrame, lang: str) -> alt.Chart:
+    """Minutes per result over time (lower is better); weeks without a result leave a gap."""
+    frame = weeks[["week_start", "minutes_per_result"]].astype({"minutes_per_result": "float64"})
+    chart = _base(frame, t("chart.minutes_per_result", lang)).mark_line(color=GREEN, point=True).encode(
+        x=_week_axis(lang), y=alt.Y("minutes_per_result:Q", title=t("chart.minutes_per_result.axis", lang)),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+                 alt.Tooltip("minutes_per_result:Q", title=t("chart.minutes_per_result.axis", lang), format=".1f")])
+    return _finish(chart)
+
+
+def sustainability(weeks: pd.DataFrame, lang: str) -> alt.Chart:
+    """The sustainability index 0–100 over time."""
+    frame = weeks[["week_start", "sustainability"]].astype({"sustainability": "float64"})
+    chart = _base(frame, t("chart.sustainability", lang)).mark_area(
+        line={"color": GREEN}, color=alt.Gradient(gradient="linear", stops=[
+            alt.GradientStop(color="#ffffff", offset=0), alt.GradientStop(color=GREEN, offset=1)], x1=1, x2=1, y1=1, y2=0),
+        opacity=0.5).encode(
+        x=_week_axis(lang),
+        y=alt.Y("sustainability:Q", title=t("chart.sustainability.axis", lang), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+                 alt.Tooltip("sustainability:Q", title=t("chart.sustainability.axis", lang))])
+    return _finish(chart)
+
+
+def action_mix_table(weeks: pd.DataFrame, category_names: dict[str, str]) -> pd.DataFrame:
+    """Long table (week_start, category name, actions) from the actions_<category> columns."""
+    columns = [c for c in weeks.columns if c.startswith("actions_")]
+    long = weeks[["week_start", *columns]].melt(id_vars="week_start", var_name="category", value_name="actions")
+    long["category"] = long["category"].str.removeprefix("actions_").map(lambda c: category_names.get(c, c))
+    return long
+
+
+def action_mix(weeks: pd.DataFrame, category_names: dict[str, str], lang: str) -> alt.Chart:
+    """How the week's actions split between posts, replies, DMs, consultations and the rest."""
+    frame = action_mix_table(weeks, category_names)
+    chart = _base(frame, t("chart.action_mix", lang)).mark_bar().encode(
+        x=_week_axis(lang), y=alt.Y("actions:Q", title=t("chart.actions", lang), stack="zero"),
+        color=alt.Color("category:N", title=t("chart.category", lang)),
+        tooltip=[alt.Tooltip("category:N", title=t("chart.category", lang)),
+                 alt.Tooltip("actions:Q", title=t("chart.actions", lang))])
+    return _finish(chart)
+
+
+def kpi_against_target(kpi_rows: pd.DataFrame, title: str, unit: str, lang: str) -> alt.LayerChart:
+    """One KPI's weekly value as a line with its target as a dashed rule."""
+    frame = kpi_rows[["week_start", "value", "target"]].astype({"value": "float64", "target": "float64"})
+    base = _base(frame, title)
+    line = base.mark_line(color=GREEN, point=True).encode(
+        x=_week_axis(lang), y=alt.Y("value:Q", title=unit),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+                 alt.Tooltip("value:Q", title=t("chart.value", lang), format=".2f")])
+    target = base.mark_rule(color=ORANGE, strokeDash=[6, 4]).encode(y="mean(target):Q")
+    return _finish(alt.layer(line, target))
