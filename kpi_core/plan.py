@@ -1,0 +1,235 @@
+"""The user's plan: value statement, persona, KPIs with targets, budget and calendar; YAML round trip."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field, fields
+
+import yaml
+
+from kpi_core.messages import DEFAULT_LANG, t
+from kpi_core.personas import Checker, Persona, PersonaCatalog, SchemaProblem, default_catalog
+
+PLAN_VERSION = 1
+SENTENCE_PARTS = ("person", "problem", "solution")
+
+
+@dataclass
+class ValueStatement:
+    """Whose problem, what problem, how it is solved — and the one person behind "whose"."""
+
+    person: str = ""  # the one person you write for
+    situation: str = ""
+    worries: str = ""
+    words: str = ""  # the words that move them
+    future: str = ""  # the future they want
+    problem: str = ""
+    solution: str = ""
+    offer: str = ""  # what you sell or will sell
+    why_me: str = ""  # the experience behind it
+    change: str = ""  # hypothesis: what the person does or feels differently once solved
+    custom_kpi: str = ""  # the user's own wording of the implied indicator; wins over the generated one
+
+
+@dataclass
+class KpiChoice:
+    """A KPI the plan tracks, with the user's own target."""
+
+    id: str
+    target: float
+
+
+@dataclass
+class Plan:
+    """Everything the user decides once and revisits: saved as YAML, read back exactly."""
+
+    statement: ValueStatement = field(default_factory=ValueStatement)
+    persona_id: str = "office_worker"
+    kpis: list[KpiChoice] = field(default_factory=list)
+    weekly_budget_minutes: int = 300
+    week_start: int = 0  # 0 = Monday … 6 = Sunday
+    key_result: str = "auto"  # "auto" = inquiries when the log has them, else reactions
+    start_date: datetime.date | None = None
+    rest_weeks: list[datetime.date] = field(default_factory=list)  # first day of each week off
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def _statement(source: ValueStatement | Plan) -> ValueStatement:
+    return source.statement if isinstance(source, Plan) else source
+
+
+# Particles a user may type at the end of a part, which the sentence template already supplies.
+_TRAILING = {"person": "の", "problem": "を", "solution": "で"}
+
+
+def _parts(statement: ValueStatement, lang: str) -> dict[str, str]:
+    parts = {}
+    for name in SENTENCE_PARTS:
+        text = getattr(statement, name).strip().rstrip("。．.、,").strip()
+        if lang == "ja" and text.endswith(_TRAILING[name]) and len(text) > 1:
+            text = text[:-1]
+        parts[name] = text or t(f"plan.blank.{name}", lang)
+    return parts
+
+
+def statement_sentence(statement: ValueStatement | Plan, lang: str = DEFAULT_LANG) -> str:
+    """The statement as one sentence: 「{person}の{problem}を、{solution}で解決する」 or its English form."""
+    return t("plan.sentence", lang, **_parts(_statement(statement), lang))
+
+
+def custom_kpi_name(statement: ValueStatement | Plan, lang: str = DEFAULT_LANG) -> str:
+    """The indicator implied by the statement, unless the user wrote their own."""
+    statement = _statement(statement)
+    if statement.custom_kpi.strip():
+        return statement.custom_kpi.strip()
+    return t("plan.custom_kpi", lang, **_parts(statement, lang))
+
+
+# ---------------------------------------------------------------- defaults and checks
+
+
+def default_plan(persona: Persona | str, catalog: PersonaCatalog | None = None) -> Plan:
+    """A fresh plan for the persona: its own KPIs and its chosen core KPIs at their declared targets."""
+    catalog = catalog or default_catalog()
+    if isinstance(persona, str):
+        persona = catalog.personas[persona]
+    core = [k for kpi_id in persona.core_kpis if (k := catalog.kpi(kpi_id)) is not None]
+    kpis = [KpiChoice(k.id, k.target) for k in (*persona.kpis, *core)]
+    return Plan(persona_id=persona.id, kpis=kpis, weekly_budget_minutes=persona.weekly_budget_minutes)
+
+
+def check_plan(plan: Plan, catalog: PersonaCatalog, file: str = "plan.yaml") -> list[SchemaProblem]:
+    """Problems of a plan against the catalog: an unknown persona, KPIs that persona cannot use."""
+    check = Checker(file)
+    if plan.persona_id not in catalog.personas:
+        check.add("persona_id", "unknown_persona", area="plan", value=plan.persona_id,
+                  known=", ".join(catalog.personas))
+        return check.problems
+    for i, choice in enumerate(plan.kpis):
+        if catalog.kpi(choice.id, plan.persona_id) is None:
+            check.add(f"kpis[{i + 1}].id", "unknown_kpi", area="plan", value=choice.id)
+    return check.problems
+
+
+# ---------------------------------------------------------------- YAML
+
+
+class _Quoted(str):
+    """A string written double-quoted: YAML 1.1 then cannot read it as a number, boolean, date or null."""
+
+
+class _PlanDumper(yaml.SafeDumper):
+    pass
+
+
+# Double quotes escape every character YAML would fold or drop (line breaks, NEL, BOM, controls), so any
+# text comes back exactly; allow_unicode keeps Japanese readable.
+_PlanDumper.add_representer(_Quoted, lambda dumper, data: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", str(data), style='"'))
+
+
+def plan_to_yaml(plan: Plan) -> str:
+    """The plan as YAML text; `plan_from_yaml` reads it back equal."""
+    document = {
+        "version": PLAN_VERSION,
+        "persona_id": _Quoted(plan.persona_id),
+        "statement": {name: _Quoted(value) for name, value in asdict(plan.statement).items()},
+        "kpis": [{"id": _Quoted(k.id), "target": _number(k.target)} for k in plan.kpis],
+        "weekly_budget_minutes": int(plan.weekly_budget_minutes),
+        "week_start": int(plan.week_start),
+        "key_result": _Quoted(plan.key_result),
+        "start_date": _Quoted(plan.start_date.isoformat()) if plan.start_date else None,
+        "rest_weeks": [_Quoted(d.isoformat()) for d in plan.rest_weeks],
+    }
+    body = yaml.dump(document, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
+    return "# kpi-coach plan\n" + body
+
+
+def _number(value: float) -> int | float:
+    # Whole targets stay "3", not "3.0", so a hand-edited file looks like what the user typed.
+    return int(value) if float(value).is_integer() else float(value)
+
+
+_STATEMENT_FIELDS = tuple(f.name for f in fields(ValueStatement))
+_PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minutes", "week_start",
+              "key_result", "start_date", "rest_weeks")
+
+
+def _text(check: Checker, value: object, path: str) -> str | None:
+    if value is None:  # "person:" with nothing after it
+        return ""
+    if not isinstance(value, str):
+        check.add(path, "expected_string", value=value)
+        return None
+    return value
+
+
+def _date(check: Checker, value: object, path: str) -> datetime.date | None:
+    # Quoted dates arrive as text; a hand-typed unquoted date arrives as a date already.
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    check.add(path, "bad_date", area="plan", value=value)
+    return None
+
+
+def _statement_from(check: Checker, value: object) -> ValueStatement:
+    data = check.mapping(value, "statement", optional=_STATEMENT_FIELDS) if value is not None else {}
+    values = {}
+    for name in _STATEMENT_FIELDS:
+        if data and name in data and (text := _text(check, data[name], f"statement.{name}")) is not None:
+            values[name] = text
+    return ValueStatement(**values)
+
+
+def _kpis_from(check: Checker, value: object) -> list[KpiChoice]:
+    items = check.listing(value, "kpis") if value is not None else []
+    choices: list[KpiChoice] = []
+    for i, item in enumerate(items or []):
+        path = f"kpis[{i + 1}]"
+        data = check.mapping(item, path, ("id", "target"))
+        if not data or "id" not in data or "target" not in data:
+            continue
+        kpi_id = check.string(data["id"], f"{path}.id")
+        target = check.number(data["target"], f"{path}.target")
+        if kpi_id is None or target is None:
+            continue
+        if any(c.id == kpi_id for c in choices):
+            check.add(f"{path}.id", "duplicate_id", value=kpi_id)
+            continue
+        choices.append(KpiChoice(kpi_id, float(target)))
+    return choices
+
+
+def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, list[SchemaProblem]]:
+    """Read a plan; a field with a problem keeps its default and the problem is reported.
+
+    None only when the text is not a YAML mapping at all.
+    """
+    check = Checker(file)
+    data = check.load_yaml(text)
+    if data is None or check.mapping(data, "", optional=_PLAN_KEYS) is None:
+        return None, check.problems
+    plan = Plan(_statement_from(check, data.get("statement")), kpis=_kpis_from(check, data.get("kpis")))
+    # Each field keeps the default when absent or wrong (None from the checker), so one typo costs one field.
+    plan.persona_id = check.field(data, "", "persona_id", check.ident) or plan.persona_id
+    budget = check.field(data, "", "weekly_budget_minutes", check.number, integer=True, positive=True)
+    plan.weekly_budget_minutes = plan.weekly_budget_minutes if budget is None else int(budget)
+    day = check.field(data, "", "week_start", check.number, integer=True)
+    if day is not None and day > 6:
+        check.add("week_start", "out_of_range", area="plan", value=day, min=0, max=6)
+    elif day is not None:
+        plan.week_start = int(day)
+    plan.key_result = check.field(data, "", "key_result", check.string) or plan.key_result
+    if data.get("start_date") is not None:
+        plan.start_date = _date(check, data["start_date"], "start_date")
+    rest = check.listing(data["rest_weeks"], "rest_weeks") if data.get("rest_weeks") is not None else []
+    dates = [_date(check, value, f"rest_weeks[{i + 1}]") for i, value in enumerate(rest or [])]
+    plan.rest_weeks = [d for d in dates if d is not None]
+    return plan, check.problems

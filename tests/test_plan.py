@@ -1,0 +1,191 @@
+"""The plan survives a YAML round trip exactly, reports hand-edit mistakes, and renders its sentences."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import fields
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpi_core.messages import LANGS
+from kpi_core.personas import default_catalog
+from kpi_core.plan import (
+    KpiChoice,
+    Plan,
+    ValueStatement,
+    check_plan,
+    custom_kpi_name,
+    default_plan,
+    plan_from_yaml,
+    plan_to_yaml,
+    statement_sentence,
+)
+
+EXAMPLE = ValueStatement(person="20代女性", problem="転職不安", solution="実体験に基づくアドバイス")
+
+
+def _round_trip(plan: Plan) -> Plan:
+    loaded, problems = plan_from_yaml(plan_to_yaml(plan))
+    assert problems == []
+    return loaded
+
+
+@pytest.mark.parametrize("persona_id", ["office_worker", "homemaker", "student", "freelancer"])
+def test_default_plan_round_trip(persona_id):
+    catalog = default_catalog()
+    plan = default_plan(persona_id, catalog)
+    persona = catalog.personas[persona_id]
+    assert [k.id for k in plan.kpis] == [k.id for k in persona.kpis] + list(persona.core_kpis)
+    assert [k.target for k in plan.kpis[: len(persona.kpis)]] == [k.target for k in persona.kpis]
+    assert plan.weekly_budget_minutes == persona.weekly_budget_minutes
+    assert check_plan(plan, catalog) == []
+    assert _round_trip(plan) == plan
+
+
+def test_full_plan_round_trip():
+    plan = Plan(
+        statement=ValueStatement(
+            person="20代女性", situation="営業職3年目", worries="このままでいいのか",
+            words="「私にもできるかも」", future="好きな仕事で自立", problem="転職不安",
+            solution="実体験に基づくアドバイス", offer="個別相談 60分", why_me="3回の転職経験",
+            change="求人に応募できた", custom_kpi=""),
+        persona_id="office_worker",
+        kpis=[KpiChoice("value_posts_per_week", 3.0), KpiChoice("inquiry_rate", 2.5)],
+        weekly_budget_minutes=240, week_start=6, key_result="inquiries",
+        start_date=datetime.date(2025, 1, 6),
+        rest_weeks=[datetime.date(2025, 2, 3), datetime.date(2025, 4, 28)],
+    )
+    text = plan_to_yaml(plan)
+    assert "20代女性" in text  # readable, not escaped
+    assert _round_trip(plan) == plan
+
+
+_TRICKY = st.sampled_from([
+    "", "yes", "no", "on", "off", "null", "~", "012", "0x1F", "1e3", "2025-01-06", "3:30", "a: b", "- item",
+    "# not a comment", '"double"', "'single'", "&anchor", "*alias", "!tag", "%", "@", "`", "{x}", "[x]",
+    " leading", "trailing ", "two\nlines", "crlf\r\nline", "tab\there", "\u3000全角スペース",
+    "悩みが解決した！",
+    "NEL\x85x", "\ufeffbom", "line\u2028sep", "ends with backslash\\",
+])
+_TEXT = st.one_of(st.text(), _TRICKY, st.lists(_TRICKY, max_size=4).map("".join))
+_ID = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
+_DATE = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2100, 12, 31))
+
+_PLANS = st.builds(
+    Plan,
+    statement=st.builds(ValueStatement, **{f.name: _TEXT for f in fields(ValueStatement)}),
+    persona_id=_ID,
+    kpis=st.lists(st.builds(KpiChoice, id=_ID, target=st.floats(0, 1e9, allow_nan=False)), max_size=6,
+                  unique_by=lambda k: k.id),
+    weekly_budget_minutes=st.integers(1, 7 * 24 * 60),
+    week_start=st.integers(0, 6),
+    key_result=st.sampled_from(["auto", "inquiries", "reactions", "consultations"]),
+    start_date=st.none() | _DATE,
+    rest_weeks=st.lists(_DATE, max_size=5),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLANS)
+def test_any_plan_round_trips(plan):
+    assert _round_trip(plan) == plan
+
+
+# ---------------------------------------------------------------- hand-edited files
+
+
+def test_unquoted_hand_typed_values_are_accepted():
+    text = ("persona_id: student\nstart_date: 2025-01-06\nrest_weeks: [2025-02-03]\n"
+            "kpis:\n- {id: x, target: 2}\n")
+    plan, problems = plan_from_yaml(text)
+    assert problems == []
+    assert plan.persona_id == "student"
+    assert plan.start_date == datetime.date(2025, 1, 6)
+    assert plan.rest_weeks == [datetime.date(2025, 2, 3)]
+    assert plan.kpis == [KpiChoice("x", 2.0)]
+    assert plan.statement == ValueStatement()
+
+
+@pytest.mark.parametrize("text, path, code", [
+    ("week_start: 9\n", "week_start", "out_of_range"),
+    ("weekly_budget_minutes: yes\n", "weekly_budget_minutes", "expected_integer"),
+    ("start_date: '2025-13-01'\n", "start_date", "bad_date"),
+    ("start_date: next monday\n", "start_date", "bad_date"),
+    ("rest_weeks: [2025-01-06, soon]\n", "rest_weeks[2]", "bad_date"),
+    ("statement: {person: 30}\n", "statement.person", "expected_string"),
+    ("statement: {persona: x}\n", "statement.persona", "unknown_key"),
+    ("kpis:\n- {id: a, target: 1}\n- {id: a, target: 2}\n", "kpis[2].id", "duplicate_id"),
+    ("kpis:\n- {id: a, target: many}\n", "kpis[1].target", "expected_number"),
+    ("kpis:\n- {id: a}\n", "kpis[1].target", "missing_key"),
+    ("budget: 300\n", "budget", "unknown_key"),
+])
+def test_hand_edit_mistakes_are_reported(text, path, code):
+    plan, problems = plan_from_yaml(text, "my_plan.yaml")
+    assert plan is not None  # one bad field costs that field, not the plan
+    assert [(p.path, p.code) for p in problems] == [(path, code)]
+    for lang in LANGS:
+        assert problems[0].message(lang).startswith(f"my_plan.yaml: {path}: ")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("persona_id: [x\n", "yaml_error"),
+    ("start_date: 2025-13-01\n", "yaml_error"),  # unquoted: YAML itself fails on the impossible date
+    ("- a\n", "expected_mapping"),
+    ("", "empty_file"),
+])
+def test_unreadable_plan(text, code):
+    plan, problems = plan_from_yaml(text)
+    assert plan is None
+    assert [p.code for p in problems] == [code]
+    assert problems[0].message("ja")
+
+
+def test_check_plan_against_catalog():
+    catalog = default_catalog()
+    plan = default_plan("homemaker", catalog)
+    plan.kpis.append(KpiChoice("value_posts_per_week", 3))  # an office-worker KPI
+    assert [(p.path, p.code) for p in check_plan(plan, catalog)] == [("kpis[5].id", "unknown_kpi")]
+    plan.persona_id = "astronaut"
+    problems = check_plan(plan, catalog)
+    assert [(p.path, p.code) for p in problems] == [("persona_id", "unknown_persona")]
+    assert "office_worker" in problems[0].message("en")
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def test_statement_sentence_in_both_languages():
+    assert statement_sentence(EXAMPLE, "ja") == "20代女性の転職不安を、実体験に基づくアドバイスで解決する"
+    english = ValueStatement(person="women in their twenties", problem="job-change anxiety",
+                             solution="advice from my own experience")
+    assert statement_sentence(english, "en") == (
+        "I solve job-change anxiety for women in their twenties through advice from my own experience")
+    for lang in LANGS:
+        sentence = statement_sentence(Plan(statement=EXAMPLE), lang)
+        for part in (EXAMPLE.person, EXAMPLE.problem, EXAMPLE.solution):
+            assert part in sentence
+
+
+def test_sentence_trims_particles_the_template_already_has():
+    typed = ValueStatement(person="20代女性の", problem="転職不安を", solution="実体験に基づくアドバイスで。")
+    assert statement_sentence(typed, "ja") == statement_sentence(EXAMPLE, "ja")
+
+
+def test_blank_parts_show_what_is_missing():
+    for lang in LANGS:
+        sentence = statement_sentence(ValueStatement(problem="転職不安"), lang)
+        assert "転職不安" in sentence
+        assert "(" in sentence  # placeholders for whom and how
+    assert statement_sentence(ValueStatement(), "en") == "I solve (what problem) for (whom) through (how)"
+
+
+def test_custom_kpi_name():
+    assert custom_kpi_name(EXAMPLE, "ja") == "20代女性の転職不安を、実体験に基づくアドバイスで解消した回数"
+    assert custom_kpi_name(EXAMPLE, "en") == (
+        "Times I resolved 転職不安 for 20代女性 with 実体験に基づくアドバイス")
+    edited = ValueStatement(person="20代女性", problem="転職不安", custom_kpi=" 応募できた人数 ")
+    for lang in LANGS:
+        assert custom_kpi_name(edited, lang) == "応募できた人数"
+        assert custom_kpi_name(Plan(statement=edited), lang) == "応募できた人数"
