@@ -29,6 +29,7 @@ class ValueStatement:
     why_me: str = ""  # the experience behind it
     change: str = ""  # hypothesis: what the person does or feels differently once solved
     custom_kpi: str = ""  # the user's own wording of the implied indicator; wins over the generated one
+    sentence: str = ""  # the user's own wording of the statement sentence; wins over the generated one
 
 
 @dataclass
@@ -76,6 +77,8 @@ def _parts(statement: ValueStatement, lang: str) -> dict[str, str]:
 
 def statement_sentence(statement: ValueStatement | Plan, lang: str = DEFAULT_LANG) -> str:
     """The statement as one sentence: 「{person}の{problem}を、{solution}で解決する」 or its English form."""
+    if _statement(statement).sentence.strip():
+        return _statement(statement).sentence.strip()
     return t("plan.sentence", lang, **_parts(_statement(statement), lang))
 
 

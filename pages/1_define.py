@@ -1,5 +1,7 @@
 """Define: whose problem, what problem, how you solve it — one question at a time, nothing lost."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from kpi_core.messages import t
@@ -48,9 +50,12 @@ if fields:
     state.touch("define")
 
 if name == "result":
-    st.markdown(t("define.result.sentence", lang))
-    st.info(statement_sentence(statement, lang))
-    suggested = custom_kpi_name(statement, lang)
+    generated = statement_sentence(replace(statement, sentence=""), lang)
+    sentence = st.text_area(t("define.result.sentence_edit", lang), value=statement.sentence or generated,
+                            key="define_sentence")
+    # Only a real edit is kept, so the generated sentence follows later answers and the language.
+    statement.sentence = "" if sentence == generated else sentence
+    suggested = custom_kpi_name(replace(statement, custom_kpi=""), lang)
     edited = st.text_input(t("define.result.custom_kpi", lang), value=statement.custom_kpi or suggested,
                            help=t("define.result.custom_kpi.help", lang), key="define_custom_kpi")
     statement.custom_kpi = "" if edited == suggested else edited

@@ -1,0 +1,126 @@
+"""The kpi-coach command: check, report and template, their JSON and their exit statuses."""
+
+import json
+
+import pytest
+
+from kpi_core.cli import main
+from kpi_core.reader import read_log
+from tests.conftest import csv_text
+
+WORKED = csv_text(
+    "2025/1/6,投稿,30,5,4,1,", "2025/1/8,投稿,30,3,3,0,", "2025/1/10,投稿,30,8,5,1,",
+).encode("cp932")
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_check_json_for_a_clean_file(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "check", str(path), "--json", "--lang", "en")
+    result = json.loads(out)
+    assert status == 0
+    assert set(result) == {"files", "accepted", "rejected", "duplicates"}
+    file = result["files"][0]
+    assert (file["encoding"], file["separator"], file["rows_in"], file["accepted"], file["rejected"]) == \
+        ("cp932", ",", 3, 3, 0)
+    assert file["error"] is None and file["problems"] == []
+
+
+def test_check_json_reports_problems_and_exits_1(tmp_path, capsys):
+    good, bad = tmp_path / "a.csv", tmp_path / "b.csv"
+    good.write_bytes(WORKED)
+    bad.write_bytes(csv_text("2025/1/10,投稿,30,8,5,1,", "2025/1/11,投稿,abc,1,4,,").encode())
+    status, out, _ = run(capsys, "check", str(good), str(bad), "--json", "--lang", "ja")
+    result = json.loads(out)
+    assert status == 1
+    assert (result["accepted"], result["rejected"], result["duplicates"]) == (4, 1, 1)
+    assert result["files"][1]["problems"] == [{
+        "row": 3, "column": "投入時間(分)", "value": "abc",
+        "message": "「abc」を時間(分)として読めません。90 や 1時間30分 のように、0〜1440分の範囲で書いてください。",
+    }]
+
+
+def test_check_file_level_error(tmp_path, capsys):
+    path = tmp_path / "book.csv"
+    path.write_bytes(b"PK\x03\x04rest")
+    status, out, _ = run(capsys, "check", str(path), "--json", "--lang", "en")
+    assert status == 1
+    assert "Excel workbook" in json.loads(out)["files"][0]["error"]
+
+
+def test_check_text_output_in_japanese(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "check", str(path), "--lang", "ja")
+    assert status == 0
+    assert "取り込み 3" in out
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert run(capsys, "check")[0] == 2
+    assert run(capsys, "check", str(tmp_path / "missing.csv"))[0] == 2
+    assert run(capsys, "report", str(tmp_path / "x.csv"), "--persona", "astronaut")[0] == 2
+    assert run(capsys, "template", "--persona", "astronaut")[0] == 2
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["report"], ["template"], ["app"]])
+def test_help_in_plain_words(capsys, command):
+    status, out, _ = run(capsys, *command, "--help")
+    assert status == 0
+    assert "usage: kpi-coach" in out
+
+
+def test_report_json_has_the_worked_example(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "report", str(path), "--persona", "office_worker", "--json")
+    assert status == 0
+    week = json.loads(out)["weeks"][0]
+    assert week["week_start"] == "2025-01-06"
+    assert (week["minutes"], week["results"], week["minutes_per_result"], week["key_result"]) == \
+        (90, 2, 45, "inquiries")
+    posts = next(k for k in week["kpis"] if k["id"] == "value_posts_per_week")
+    assert (posts["value"], posts["target"], posts["met"]) == (3, 3, True)
+    assert 0 <= week["sustainability"] <= 100
+
+
+def test_report_with_a_plan_file(tmp_path, capsys):
+    from kpi_core.plan import KpiChoice, Plan, plan_to_yaml
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(plan_to_yaml(Plan(persona_id="student", kpis=[KpiChoice("thanks_per_week", 2)],
+                                      weekly_budget_minutes=60)), encoding="utf-8")
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "report", str(path), "--plan", str(plan), "--json")
+    week = json.loads(out)["weeks"][0]
+    assert status == 0
+    assert [k["id"] for k in week["kpis"]] == ["thanks_per_week"]
+    assert week["sust_load"] == 0.5  # 90 minutes on a 60-minute budget
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("persona", ["office_worker", "homemaker", "student", "freelancer"])
+def test_template_reads_back_through_the_reader(tmp_path, capsys, persona, lang):
+    out_path = tmp_path / "template.csv"
+    assert run(capsys, "template", "--persona", persona, "--lang", lang, "-o", str(out_path))[0] == 0
+    data = out_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    from kpi_core.logbook import persona_columns
+    from kpi_core.personas import default_catalog
+
+    catalog = default_catalog()
+    template = catalog.template_columns(persona)
+    sample = {"date": "2025/1/6", "text": "投稿", "minutes": "30", "count": "2", "rating": "4"}
+    filled = data + ",".join(sample[c.kind] for c in template).encode()
+    result = read_log(filled, "t.csv", extra_columns=persona_columns(catalog))
+    assert result.report.error is None
+    assert result.report.ignored_columns == []
+    assert result.report.accepted == 1
+    assert set(result.rows.columns) >= {c.id for c in template}
