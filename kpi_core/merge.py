@@ -21,6 +21,8 @@ def merge_logs(frames: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_log(), 0
+    if len(frames) == 1:  # nothing to compare across
+        return frames[0].sort_values(["date", "source_row"], kind="stable").reset_index(drop=True), 0
     tagged = []
     for file_number, frame in enumerate(frames):
         frame = frame.copy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import dataclass, field
 
@@ -20,11 +21,8 @@ from kpi_core.columns import (
 )
 from kpi_core.messages import t
 
-# Beyond this many extra fields on a line the fast parser gives up and the width is measured first.
-_SPARE_FIELDS = 64
 MAX_MINUTES_PER_ROW = 24 * 60
-_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
-_PROTECTED = r"^'(?=[=+\-@\t\r])"  # the apostrophe our writer adds; see cells.protect
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
 @dataclass(frozen=True)
@@ -212,20 +210,35 @@ def _map_header(header: list[str], index: dict[str, Column]) -> tuple[dict[int, 
 
 
 def _parse_table(text: str, separator: str, width: int) -> pd.DataFrame:
-    """Every record as strings, one row per spreadsheet row (blank lines kept, so row numbers hold)."""
-    names = list(range(width + _SPARE_FIELDS))
+    """Every record as strings, one row per spreadsheet row (blank lines kept, so row numbers hold).
+
+    One spare column catches rows with one field too many; a wider row makes the C parser stop, and then
+    the widest row is measured and the text read again with room for it.
+    """
     options = dict(
         sep=separator, header=None, dtype=str, keep_default_na=False, na_filter=False,
         skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
     )
     try:
-        return pd.read_csv(io.StringIO(text), names=names, **options)
+        return pd.read_csv(io.StringIO(text), names=list(range(width + 1)), **options)
     except pd.errors.ParserError:
-        # A line wider than the spare room: measure the widest line, then read again.
-        import csv
-
         widest = max((len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)), default=0)
-        return pd.read_csv(io.StringIO(text), names=list(range(max(widest, width))), **options)
+        return pd.read_csv(io.StringIO(text), names=list(range(max(widest, width + 1))), **options)
+
+
+class _Distinct:
+    """A column as codes into its distinct values: logs repeat values, so each is parsed only once."""
+
+    def __init__(self, raw: pd.Series) -> None:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        self.codes = codes
+        self.raw = [str(u) for u in uniques]
+        self.stripped = [u.translate(_INVISIBLE_TABLE).strip() for u in self.raw]
+        self.filled = np.array([bool(u) for u in self.stripped], dtype=bool)[codes]
+
+    def take(self, parsed: list) -> np.ndarray:
+        """Per-row values from one parsed value per distinct value."""
+        return np.array(parsed, dtype=object)[self.codes] if parsed else np.empty(0, dtype=object)
 
 
 def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
@@ -234,45 +247,43 @@ def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
     width = len(header)
     n = len(body)
     row_numbers = np.arange(n) + (report.header_row + 1)
-    stripped = {pos: body[pos].str.strip() for pos in body.columns}
+    distinct = {pos: _Distinct(body[pos]) for pos in body.columns}
     filled = np.zeros(n, dtype=bool)
-    for series in stripped.values():
-        filled |= (series != "").to_numpy()
-    blank = ~filled
-    report.blank = int(blank.sum())
+    for column in distinct.values():
+        filled |= column.filled
+    report.blank = int((~filled).sum())
 
-    bad = np.zeros(n, dtype=bool)
     problems: list[Problem] = []
     # A row with more fields than the header is rejected whole: its columns cannot be trusted.
     extra = np.zeros(n, dtype=bool)
     for pos in range(width, body.shape[1]):
-        extra |= (stripped[pos] != "").to_numpy()
+        extra |= distinct[pos].filled
+    for i in np.flatnonzero(extra):
+        problems.append(Problem(int(row_numbers[i]), None, None, "row.too_many_fields", {"expected": width}))
+    bad = extra.copy()
     # Unnamed header cells (Excel's trailing columns): skipped, but said aloud when they hold something.
     for pos in range(width):
-        if not header_key(header[pos]) and (stripped[pos] != "").any():
+        if not header_key(header[pos]) and distinct[pos].filled.any():
             report.ignored_columns.append(IgnoredColumn(column_letter(pos), "unnamed"))
-    for i in np.flatnonzero(extra & filled):
-        problems.append(Problem(int(row_numbers[i]), None, None, "row.too_many_fields", {"expected": width}))
-    bad |= extra & filled
 
     out: dict[str, object] = {}
     for pos, column_id in mapping.items():
         column = by_id[column_id]
-        raw = body[pos]
-        values, invalid, empty = _parse_column(raw, stripped[pos], column.kind)
+        values, invalid = _parse_column(distinct[pos], column.kind)
+        empty = ~distinct[pos].filled
+        wrong = invalid & ~empty
         if column.required:
-            missing = empty & filled
-            for i in np.flatnonzero(missing & ~extra):
-                problems.append(Problem(int(row_numbers[i]), header[pos], "", "row.required_empty"))
-            bad |= missing
-        wrong = invalid & filled
+            wrong |= empty & filled
         for i in np.flatnonzero(wrong & ~extra):
-            problems.append(Problem(int(row_numbers[i]), header[pos], str(raw.iloc[i]), f"row.invalid_{column.kind}"))
+            value = distinct[pos].raw[distinct[pos].codes[i]]
+            code = "row.required_empty" if empty[i] else f"row.invalid_{column.kind}"
+            problems.append(Problem(int(row_numbers[i]), header[pos], value, code))
         bad |= wrong
         out[column_id] = values
 
     keep = filled & ~bad
-    problems.sort(key=lambda p: (p.row, header.index(p.column) if p.column in header else -1))
+    order = {name: index for index, name in enumerate(header)}
+    problems.sort(key=lambda p: (p.row, order.get(p.column, -1)))
     report.problems = problems
     report.rows_in = int(filled.sum())
     report.accepted = int(keep.sum())
@@ -280,68 +291,44 @@ def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
     for i in np.flatnonzero(bad & filled):
         report.rejected_rows.append((int(row_numbers[i]), [str(v) for v in body.iloc[i, :width]]))
 
-    frame = pd.DataFrame({k: v[keep] for k, v in out.items()}).reset_index(drop=True)
-    actions = frame["action"]
-    if categorize is None:
-        frame["category"] = "other"
-    else:
-        uniques = {a: categorize(a) for a in pd.unique(actions)}
-        frame["category"] = actions.map(uniques).astype(object)
+    frame = pd.DataFrame({k: v[keep] for k, v in out.items()})
+    frame["category"] = _categories(frame["action"], categorize)
     frame["source"] = report.name
     frame["source_row"] = row_numbers[keep].astype("int64")
-    ordered = [c.id for c in columns if c.id in frame] + ["category", "source", "source_row"]
-    ordered = ["date", "action", "category"] + [c for c in ordered if c not in ("date", "action", "category")]
-    return ReadResult(report, frame[ordered])
+    ordered = ["date", "action", "category"] + [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
+    return ReadResult(report, frame[[*ordered, "source", "source_row"]])
 
 
-def _slow_map(raw: pd.Series, mask: np.ndarray, parse) -> dict[str, object]:
-    """Parse the distinct values under `mask` one by one (logs repeat values, so this stays cheap)."""
-    return {value: parse(value) for value in pd.unique(raw[mask])}
+def _categories(actions: pd.Series, categorize) -> pd.Series:
+    if categorize is None:
+        return pd.Series("other", index=actions.index, dtype=object)
+    codes, uniques = pd.factorize(actions, use_na_sentinel=False)
+    return pd.Series(np.array([categorize(a) for a in uniques], dtype=object)[codes], index=actions.index)
 
 
-def _parse_column(raw: pd.Series, stripped: pd.Series, kind: str):
-    """(values, invalid mask, empty mask) for one column, fast vectorised path first."""
-    empty = (stripped == "").to_numpy()
+_PARSERS = {
+    "date": cells.parse_date,
+    "minutes": cells.parse_minutes,
+    "count": cells.parse_count,
+    "rating": cells.parse_rating,
+}
+
+
+def _parse_column(column: _Distinct, kind: str) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:
+    """(values, invalid mask) for one column; invalid is only meaningful where the cell is filled."""
     if kind == "text":
         # Text keeps the user's characters (no NFKC: ① or ～ must stay as written); only invisibles go.
-        text = stripped.str.replace(_INVISIBLE, "", regex=True).str.strip()
-        text = text.str.replace(_PROTECTED, "", regex=True).astype(object)
-        return text, np.zeros(len(raw), dtype=bool), empty
+        return pd.Series(column.take([cells.unprotect(u) for u in column.stripped]), dtype=object), \
+            np.zeros(len(column.codes), dtype=bool)
+    parse = _PARSERS[kind]
+    parsed = [parse(u) if u else None for u in column.stripped]
+    invalid = np.array([p is None for p in parsed], dtype=bool)[column.codes]
     if kind == "date":
-        parsed = pd.to_datetime(stripped, format="%Y-%m-%d", errors="coerce")
-        todo = parsed.isna().to_numpy() & ~empty
-        if todo.any():
-            parsed = parsed.fillna(pd.to_datetime(stripped.where(todo), format="%Y/%m/%d", errors="coerce"))
-            todo = parsed.isna().to_numpy() & ~empty
-        if todo.any():
-            slow = _slow_map(stripped, todo, cells.parse_date)
-            fixed = pd.to_datetime(stripped.where(todo).map(slow), errors="coerce")
-            parsed = parsed.fillna(fixed)
-        parsed = parsed.astype("datetime64[us]")
-        invalid = parsed.isna().to_numpy() & ~empty
-        return parsed, invalid, empty
-    numeric = pd.to_numeric(stripped, errors="coerce").astype("float64")
-    fast_ok = numeric.notna().to_numpy() & np.isfinite(numeric.to_numpy(na_value=np.nan))
+        per_distinct = pd.to_datetime(pd.Series(parsed, dtype=object), errors="coerce").astype("datetime64[us]")
+        return pd.Series(per_distinct.to_numpy()[column.codes]), invalid
     if kind == "minutes":
-        parse = cells.parse_minutes
-    elif kind == "rating":
-        parse = cells.parse_rating
-    else:
-        parse = cells.parse_count
-    todo = ~fast_ok & ~empty
-    values = numeric.where(fast_ok)
-    if todo.any():
-        slow = _slow_map(stripped, todo, parse)
-        values = values.fillna(stripped.where(todo).map(slow).astype("float64"))
-    arr = values.to_numpy(dtype="float64", na_value=np.nan)
-    ok = ~np.isnan(arr) & (arr >= 0)
-    if kind == "minutes":
-        ok &= arr <= MAX_MINUTES_PER_ROW
-        invalid = ~ok & ~empty
-        return pd.Series(np.where(ok, arr, np.nan)), invalid, empty
-    ok &= np.mod(arr, 1) == 0
-    if kind == "rating":
-        ok &= (arr >= 1) & (arr <= 5)
-    invalid = ~ok & ~empty
-    result = pd.array(np.where(ok, arr, np.nan), dtype="Float64").astype("Int64")
-    return pd.Series(result), invalid, empty
+        invalid |= np.array([p is not None and p > MAX_MINUTES_PER_ROW for p in parsed], dtype=bool)[column.codes]
+        numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
+        return pd.Series(numbers[column.codes]), invalid
+    numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
+    return pd.Series(pd.array(numbers[column.codes], dtype="Float64").astype("Int64")), invalid
