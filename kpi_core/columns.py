@@ -56,7 +56,8 @@ VANITY_ALIASES = (
 ANALYTICS_SIGNATURES = {
     "X": ("tweet id", "tweet permalink", "tweet text"),
     "Instagram": ("post id", "permalink", "account username", "投稿id", "パーマリンク"),
-    "YouTube": ("content", "video title", "動画のタイトル", "コンテンツ", "watch time (hours)", "総再生時間(単位:時間)"),
+    "YouTube": ("content", "video title", "動画のタイトル", "コンテンツ", "watch time (hours)",
+                "総再生時間(単位:時間)"),
     "TikTok": ("video views", "profile views", "動画視聴数", "プロフィール表示回数"),
 }
 

@@ -6,7 +6,8 @@ import math
 
 import pandas as pd
 
-from kpi_core.messages import catalog as messages, t
+from kpi_core.messages import catalog as messages
+from kpi_core.messages import t
 from kpi_core.metrics import WeeklyReport, latest_change, weekly_metrics
 from kpi_core.personas import Formula, Kpi, Part, PersonaCatalog
 from kpi_core.plan import Plan, custom_kpi_name

@@ -9,9 +9,8 @@ from kpi_core.export import log_csv_bytes, rejected_csv_bytes
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.merge import merge_logs
 from kpi_core.messages import t
-from kpi_core.report import column_label
 from kpi_core.personas import default_catalog
-from pages._ui import state
+from kpi_core.report import column_label
 from pages._ui.layout import PAGE_FILES, page_setup
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")

@@ -82,8 +82,10 @@ def chart_with_table(chart, table) -> None:
 
 
 st.subheader(t("dashboard.charts", lang))
-chart_with_table(charts.minutes_and_results(weeks, report.key_result, lang), weeks[["week_start", "minutes", "results"]])
-chart_with_table(charts.minutes_per_result(weeks, lang), weeks[["week_start", "minutes", "results", "minutes_per_result"]])
+chart_with_table(charts.minutes_and_results(weeks, report.key_result, lang),
+                 weeks[["week_start", "minutes", "results"]])
+chart_with_table(charts.minutes_per_result(weeks, lang),
+                 weeks[["week_start", "minutes", "results", "minutes_per_result"]])
 chart_with_table(charts.sustainability(weeks, lang),
                  weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating"]])
 category_names = {c.id: c.name[lang] for c in catalog.categories}

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import streamlit as st
-
 from kpi_core.coaching import coach
+
 from kpi_core.messages import t
 from kpi_core.plan import plan_to_yaml
 from kpi_core.report import column_label

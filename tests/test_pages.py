@@ -33,7 +33,7 @@ BAD = (
     "2025/1/6,投稿,30,5,4,100\r\n"
     "2025/1/7,投稿,abc,5,4,100\r\n"
     ",返信,10,1,3,100\r\n"
-).encode("utf-8")
+).encode()
 
 
 @pytest.fixture(autouse=True)

@@ -53,9 +53,7 @@ def sustainability(weeks: pd.DataFrame, lang: str) -> alt.Chart:
     """The sustainability index 0–100 over time."""
     frame = weeks[["week_start", "sustainability"]].astype({"sustainability": "float64"})
     chart = _base(frame, t("chart.sustainability", lang)).mark_area(
-        line={"color": GREEN}, color=alt.Gradient(gradient="linear", stops=[
-            alt.GradientStop(color="#ffffff", offset=0), alt.GradientStop(color=GREEN, offset=1)], x1=1, x2=1, y1=1, y2=0),
-        opacity=0.5).encode(
+        line={"color": GREEN}, color=GREEN, opacity=0.25).encode(
         x=_week_axis(lang),
         y=alt.Y("sustainability:Q", title=t("chart.sustainability.axis", lang), scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
