@@ -154,7 +154,10 @@ def app_script() -> Path:
 
 
 def _app(args) -> int:
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false"]
+    # The two settings that matter even without .streamlit/config.toml beside the script (an installed copy):
+    # no usage statistics leave the machine, and the sidebar shows the app's own translated navigation.
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false",
+               "--client.showSidebarNavigation", "false"]
     if getattr(args, "port", None):
         command += ["--server.port", str(args.port)]
     return subprocess.call(command, cwd=app_script().parent)
