@@ -1,0 +1,290 @@
+"""Tests for kpi_core.coaching: the rule table walked in both languages, and one synthetic log per pattern."""
+
+import string
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi_core.coaching import RULES, RULES_BY_ID, SEVERITIES, CoachingMessage, coach, show, vanity_headers
+from kpi_core.messages import LANGS, catalog
+from kpi_core.metrics import weekly_metrics
+from kpi_core.reader import FileReport, IgnoredColumn
+
+BUDGET = 300
+START = date(2025, 1, 6)  # a Monday
+
+
+def week(posts=3, replies=2, *, post_minutes=40, reply_minutes=15, post_reactions=6, reply_reactions=2,
+         post_quality=4, reply_quality=3, inquiries=1, thanks=1):
+    """One week of rows (category, minutes, reactions, quality, inquiries, thanks); counts go on the posts."""
+    rows = [("post", post_minutes, post_reactions, post_quality, int(i < inquiries), int(i < thanks))
+            for i in range(posts)]
+    rows += [("reply", reply_minutes, reply_reactions, reply_quality, 0, 0) for _ in range(replies)]
+    return rows
+
+
+HEALTHY = week()  # 150 minutes, 5 actions, 21 reactions, rating 3.6, 1 inquiry, 1 thanks
+
+
+def log_of(weeks):
+    """A canonical log from a list of weeks; week i starts at START + 7i, rows a day apart from Monday."""
+    records = [(START + timedelta(days=7 * i + j % 7), *row) for i, rows in enumerate(weeks) for j, row in
+               enumerate(rows)]
+    return pd.DataFrame({
+        "date": pd.to_datetime([r[0] for r in records]).astype("datetime64[ns]"),
+        "action": [r[1] for r in records],
+        "category": [r[1] for r in records],
+        "minutes": [float(r[2]) for r in records],
+        "reactions": pd.array([r[3] for r in records], dtype="Int64"),
+        "quality": pd.array([r[4] for r in records], dtype="Int64"),
+        "inquiries": pd.array([r[5] for r in records], dtype="Int64"),
+        "thanks": pd.array([r[6] for r in records], dtype="Int64"),
+        "source": "log.csv",
+        "source_row": np.arange(2, len(records) + 2, dtype="int64"),
+    })
+
+
+def run(weeks, *, rest_weeks=(), **options):
+    report = weekly_metrics(log_of(weeks), budget_minutes=BUDGET, rest_weeks=rest_weeks)
+    return coach(report, budget_minutes=BUDGET, rest_weeks=rest_weeks, **options)
+
+
+def rules(messages, severities=("warning", "praise")):
+    return {m.rule for m in messages if m.severity in severities}
+
+
+# ---------------------------------------------------------------- the scenario suite
+
+TREADMILL = [HEALTHY] * 9 + [week(2, 8, reply_minutes=20, reply_reactions=r, inquiries=0, thanks=0) for r in (2, 3, 4)]
+EMPATHY = [HEALTHY] * 9 + [week(4, 1, post_reactions=8, inquiries=0)] * 3
+BURNOUT = [HEALTHY] * 9 + [week(5, post_minutes=50), week(6, post_minutes=55, post_quality=3),
+                           week(7, post_minutes=60, post_quality=2, reply_quality=2)]
+QUALITY = [week(6, post_minutes=30, post_quality=3)] * 11 + [week(3, 0, post_quality=5, inquiries=3)]
+STALE = [HEALTHY] * 8 + [week(3, 1, post_reactions=2, reply_reactions=0, inquiries=0, thanks=0)] * 4
+REST_LAST = {"rest_weeks": [START + timedelta(weeks=11)]}
+
+# rule id -> (log where it must fire, coach options), (a near miss where it must not, options)
+SCENARIOS = {
+    "interaction_treadmill": ((TREADMILL, {}), (TREADMILL[:-1] + [week(2, 8, reply_minutes=20, reply_reactions=4,
+                                                                          inquiries=1, thanks=0)], {})),
+    "empathy_without_trust": ((EMPATHY, {}), ([HEALTHY] * 9 + [week(4, 1, post_reactions=1, reply_reactions=0,
+                                                                    inquiries=0)] * 3, {})),
+    "burnout_risk": ((BURNOUT, {}), (BURNOUT[:10] + [week(6, post_minutes=55), week(7, post_minutes=60)], {})),
+    "quality_over_quantity": ((QUALITY, {}), (QUALITY[:11] + [week(3, 0, post_quality=3, inquiries=3)], {})),
+    "stale_statement": ((STALE, {}), (STALE[:10] + [week(3, 1, post_reactions=2, reply_reactions=0, inquiries=0)]
+                                      + STALE[11:], {})),
+    "vanity_drift": (([HEALTHY] * 12, {"vanity_columns": ["フォロワー数", "インプレッション"]}), ([HEALTHY] * 12, {})),
+    "not_enough_data": (([HEALTHY] * 2, {}), ([HEALTHY] * 3, {})),
+    "rest_week": (([HEALTHY] * 12, REST_LAST), ([HEALTHY] * 12, {})),
+}
+
+
+def test_every_rule_has_a_scenario_and_a_near_miss():
+    assert set(SCENARIOS) == {rule.id for rule in RULES}
+
+
+@pytest.mark.parametrize("rule_id", list(SCENARIOS))
+def test_rule_fires_on_its_scenario(rule_id):
+    weeks, options = SCENARIOS[rule_id][0]
+    messages = run(weeks, **options)
+    assert rule_id in {m.rule for m in messages}
+    # A pattern scenario shows that pattern and no other warning or praise.
+    expected = {rule_id} if RULES_BY_ID[rule_id].severity != "info" else set()
+    assert rules(messages) == expected
+
+
+@pytest.mark.parametrize("rule_id", list(SCENARIOS))
+def test_rule_stays_quiet_on_its_near_miss(rule_id):
+    weeks, options = SCENARIOS[rule_id][1]
+    assert rule_id not in {m.rule for m in run(weeks, **options)}
+
+
+def test_a_healthy_twelve_weeks_trigger_no_warning():
+    messages = run([HEALTHY] * 12)
+    assert [m.rule for m in messages if m.severity == "warning"] == []
+    assert messages == []
+
+
+# ---------------------------------------------------------------- the table, in both languages
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_is_declared_in_both_languages(rule):
+    assert rule.severity in SEVERITIES
+    assert rule.message_key == f"coaching.{rule.id}.message" and rule.next_step_key == f"coaching.{rule.id}.next"
+    for lang in LANGS:
+        for key in (rule.message_key, rule.next_step_key, f"coaching.{rule.id}.title"):
+            assert catalog(lang)[key].strip()
+    assert placeholders(catalog("ja")[rule.message_key]) == placeholders(catalog("en")[rule.message_key])
+
+
+@pytest.mark.parametrize("rule_id", list(SCENARIOS))
+def test_messages_render_every_placeholder_from_params(rule_id):
+    weeks, options = SCENARIOS[rule_id][0]
+    message = next(m for m in run(weeks, **options) if m.rule == rule_id)
+    rule = RULES_BY_ID[rule_id]
+    assert placeholders(catalog("ja")[rule.message_key]) <= set(message.params)
+    assert placeholders(catalog("en")[rule.next_step_key]) <= set(message.params)
+    for lang in LANGS:
+        assert "{" not in message.message(lang) and message.next_step(lang)
+
+
+def test_yields_only_to_rules_listed_before():
+    seen = set()
+    for rule in RULES:
+        assert set(rule.yields_to) <= seen
+        seen.add(rule.id)
+
+
+def test_rules_are_frozen_and_ids_unique():
+    assert len(RULES_BY_ID) == len(RULES)
+    with pytest.raises(AttributeError):
+        RULES[0].id = "other"
+
+
+# ---------------------------------------------------------------- the numbers quoted
+
+
+def test_treadmill_quotes_its_numbers():
+    message = next(m for m in run(TREADMILL) if m.rule == "interaction_treadmill")
+    assert message.week_start == START + timedelta(weeks=11)
+    # 3 weeks × (2 posts + 8 replies); 2×40 + 8×20 = 240 minutes a week; reactions 2×6 + 8×r for r = 2, 4.
+    assert message.params == {"weeks": 3, "exchanges": 24, "actions": 30, "share": 80, "minutes": 720,
+                              "reactions_from": 28, "reactions_to": 44}
+    assert "24件(80%)" in message.message("ja") and "720分" in message.message("ja")
+    assert "24 (80%)" in message.message("en")
+
+
+def test_empathy_quotes_reactions():
+    message = next(m for m in run(EMPATHY) if m.rule == "empathy_without_trust")
+    assert message.params == {"weeks": 3, "reactions": 102, "per_week": 34.0}  # (4×8 + 2) × 3
+
+
+def test_burnout_quotes_minutes_budget_and_rating():
+    message = next(m for m in run(BURNOUT) if m.rule == "burnout_risk")
+    # week 12: 7×60 + 2×15 = 450 minutes; rating (5×4 + 2×3)/7 = 3.71 in week 10, 2.0 in week 12.
+    assert message.params == {"minutes": 450, "budget": 300, "over": 150, "rating_from": 3.7, "rating_to": 2.0}
+    assert "450分" in message.message("ja") and "3.7から2.0" in message.message("ja")
+
+
+def test_quality_over_quantity_quotes_the_change():
+    message = next(m for m in run(QUALITY) if m.rule == "quality_over_quantity")
+    # before: 8 actions, rating 3, 2 inquiries in 2 × 210 minutes; now 3 posts, rating 5, 3 inquiries in 120.
+    assert message.params == {"weeks": 2, "actions_from": 8.0, "actions_to": 3, "rating_from": 3.0,
+                              "rating_to": 5.0, "per_hour_from": 0.29, "per_hour_to": 1.5}
+    assert message.severity == "praise"
+
+
+def test_stale_statement_quotes_the_effort():
+    message = next(m for m in run(STALE) if m.rule == "stale_statement")
+    assert message.params == {"weeks": 4, "actions": 16, "minutes": 540}  # 4 × (3×40 + 15)
+
+
+def test_as_dict_is_the_json_form():
+    message = next(m for m in run(STALE) if m.rule == "stale_statement")
+    assert message.as_dict("en") == {
+        "rule": "stale_statement", "week_start": "2025-03-24", "severity": "warning",
+        "message": "In the last 4 weeks, 16 actions and 540 minutes brought no inquiry, consultation, referral, "
+                   "thanks or problem-solved signal.",
+    }
+    assert message.as_dict()["message"].startswith("直近4週")  # the language given to coach, ja by default
+
+
+def test_vanity_columns_are_quoted_in_each_language():
+    message = next(m for m in run([HEALTHY] * 12, vanity_columns=["フォロワー数", "フォロワー数", "impressions"])
+                   if m.rule == "vanity_drift")
+    assert message.params == {"columns": ["フォロワー数", "impressions"]}
+    assert "「フォロワー数」「impressions」" in message.message("ja")
+    assert "“フォロワー数”, “impressions”" in message.message("en")
+
+
+def test_vanity_headers_come_from_the_reader_reports():
+    reports = [FileReport("a.csv", ignored_columns=[IgnoredColumn("フォロワー数", "vanity"),
+                                                      IgnoredColumn("謎の列", "unknown")]),
+               FileReport("b.csv", ignored_columns=[IgnoredColumn("フォロワー数", "vanity")])]
+    assert vanity_headers(reports) == ["フォロワー数"]
+
+
+def test_not_enough_data_quotes_weeks_and_holds_back():
+    messages = run(BURNOUT[-2:])  # two weeks, the second over budget with a falling rating
+    assert [(m.rule, m.params) for m in messages] == [("not_enough_data", {"weeks": 2, "needed": 3})]
+    assert "2週分" in messages[0].message("ja")
+
+
+def test_show_formats_numbers_dates_and_lists():
+    assert show(1200) == "1,200" and show(3.0) == "3.0" and show(40.0) == "40" and show(0.29) == "0.29"
+    assert show(date(2025, 3, 3), "ja") == "2025年3月3日" and show(date(2025, 3, 3), "en") == "Mar 3, 2025"
+
+
+# ---------------------------------------------------------------- rest weeks
+
+
+def test_a_rest_week_is_acknowledged_and_never_judged():
+    # The burnout week declared as rest: only the acknowledgement, no warning.
+    messages = run(BURNOUT, **REST_LAST)
+    assert [(m.rule, m.severity) for m in messages] == [("rest_week", "info")]
+    assert messages[0].params == {"week": date(2025, 3, 24)}
+    assert "2025年3月24日からの週" in messages[0].message("ja")
+
+
+def test_rest_week_given_to_coach_only_is_still_rest():
+    report = weekly_metrics(log_of(BURNOUT), budget_minutes=BUDGET)
+    messages = coach(report, budget_minutes=BUDGET, rest_weeks=[date(2025, 3, 27)])  # a Thursday of week 12
+    assert [m.rule for m in messages] == ["rest_week"]
+
+
+def test_rest_weeks_do_not_count_as_weeks_without_value():
+    quiet = week(3, 1, post_reactions=2, reply_reactions=0, inquiries=0, thanks=0)
+    weeks = [HEALTHY] * 8 + [quiet, week(0, 1, inquiries=0, thanks=0), quiet, quiet]
+    assert "stale_statement" in rules(run(weeks))
+    # Declared rest, week 10 drops out of the window, which then reaches back to a week with value.
+    assert "stale_statement" not in rules(run(weeks, rest_weeks=[START + timedelta(weeks=9)]))
+
+
+def test_rest_weeks_do_not_count_towards_enough_data():
+    messages = run([HEALTHY] * 3, rest_weeks=[START + timedelta(weeks=1)])
+    assert [(m.rule, m.params) for m in messages] == [("not_enough_data", {"weeks": 2, "needed": 3})]
+
+
+# ---------------------------------------------------------------- the week under review
+
+
+def test_an_earlier_week_is_judged_on_the_weeks_up_to_it():
+    report = weekly_metrics(log_of(BURNOUT + [HEALTHY] * 2), budget_minutes=BUDGET)
+    # Two calmer weeks later the burnout is over (and the recovery earns praise).
+    assert rules(coach(report, budget_minutes=BUDGET)) == {"quality_over_quantity"}
+    messages = coach(report, budget_minutes=BUDGET, week=date(2025, 3, 26))
+    assert [m.rule for m in messages] == ["burnout_risk"] and messages[0].week_start == date(2025, 3, 24)
+
+
+def test_min_weeks_is_the_callers_choice():
+    assert rules(run(BURNOUT[-2:], min_weeks=2)) == {"burnout_risk"}
+
+
+def test_unknown_counts_are_not_zero():
+    log = log_of(STALE)
+    log["inquiries"] = pd.array([pd.NA] * len(log), dtype="Int64")
+    log["thanks"] = pd.array([pd.NA] * len(log), dtype="Int64")
+    report = weekly_metrics(log, budget_minutes=BUDGET, key_result="inquiries")
+    assert "stale_statement" not in rules(coach(report, budget_minutes=BUDGET))
+
+
+def test_empty_report_gives_no_message_and_bad_input_raises():
+    report = weekly_metrics(log_of([]), budget_minutes=BUDGET)
+    assert coach(report, budget_minutes=BUDGET) == []
+    with pytest.raises(ValueError):
+        coach(report, budget_minutes=0)
+    with pytest.raises(ValueError):
+        coach(report, budget_minutes=BUDGET, min_weeks=0)
+
+
+def test_message_is_data_rendered_late():
+    message = CoachingMessage("not_enough_data", date(2025, 1, 6), "info", {"weeks": 1, "needed": 3}, "en")
+    assert message.message() == message.message("en") != message.message("ja")
+    assert message.title("ja") == "判断には記録が足りません" and message.title() == "Not enough data yet"

@@ -1,0 +1,127 @@
+"""Tests for kpi_core.sharing: the weekly and monthly report for a manager, as Markdown and Excel-safe CSV."""
+
+import csv
+import io
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi_core.export import EXCEL_ENCODING
+from kpi_core.metrics import weekly_metrics
+from kpi_core.personas import Formula, Kpi, Part
+from kpi_core.sharing import ConventionalFigure, share_report
+
+T = {"ja": "-", "en": "-"}
+POSTS = Kpi("posts_per_week", T, T, T, Formula(Part("count", categories=("post",))), T, "higher", 3)
+INQUIRIES = Kpi("inquiries_per_week", T, T, T, Formula(Part("sum", "inquiries")), T, "higher", 2)
+NAMES = {"posts_per_week": {"ja": "投稿数/週", "en": "Posts a week"}, "inquiries_per_week": "問い合わせ/週"}
+
+
+def make_report(rest_weeks=()):
+    """Eight weekly posts from 2025-01-06: four of 60 min, 1 inquiry, rating 3; then four of 30 min, 2, 1 thanks, 5."""
+    rows = [(i, 60, 5, 3, 1, 0) for i in range(4)] + [(i, 30, 8, 5, 2, 1) for i in range(4, 8)]
+    log = pd.DataFrame({
+        "date": pd.to_datetime([pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=r[0]) for r in rows]),
+        "action": "投稿", "category": "post",
+        "minutes": [float(r[1]) for r in rows],
+        "reactions": pd.array([r[2] for r in rows], dtype="Int64"),
+        "quality": pd.array([r[3] for r in rows], dtype="Int64"),
+        "inquiries": pd.array([r[4] for r in rows], dtype="Int64"),
+        "thanks": pd.array([r[5] for r in rows], dtype="Int64"),
+        "source": "log.csv", "source_row": np.arange(2, len(rows) + 2, dtype="int64"),
+    })
+    log["date"] = log["date"].astype("datetime64[ns]")
+    return weekly_metrics(log, kpis=[(POSTS, 3), (INQUIRIES, 2)], budget_minutes=300, rest_weeks=rest_weeks)
+
+
+FOLLOWERS = ConventionalFigure("フォロワー数", 8000, 10000, "手入力")
+
+
+def values(share, section="value"):
+    return {r.id: (r.value, r.previous, r.change) for r in share.rows if r.section == section}
+
+
+def test_monthly_value_indicators_against_the_four_weeks_before():
+    share = share_report(make_report(), period="month", conventional=[FOLLOWERS], names=NAMES)
+    assert (share.start, share.end) == (date(2025, 2, 3), date(2025, 3, 2))
+    found = values(share)
+    assert list(found)[:2] == ["inquiries", "thanks"]  # value signals first
+    assert found["inquiries"] == (8.0, 4.0, 4.0)
+    assert found["thanks"] == (4.0, 0.0, 4.0)
+    assert found["minutes"] == (120.0, 240.0, -120.0)
+    assert found["minutes_per_result"] == (15.0, 60.0, -45.0)
+    assert found["quality_mean"] == (5.0, 3.0, 2.0)
+    assert found["reactions"] == (32.0, 20.0, 12.0)
+    assert values(share, "conventional") == {"フォロワー数": (8000, 10000, -2000.0)}
+
+
+def test_kpis_show_the_last_week_and_how_often_they_were_met():
+    share = share_report(make_report(), period="month", names=NAMES)
+    kpis = {r.id: (r.value, r.previous, r.target, r.met_weeks, r.judged_weeks) for r in share.rows
+            if r.section == "kpi"}
+    assert kpis == {"posts_per_week": (1.0, 1.0, 3.0, 0, 4), "inquiries_per_week": (2.0, 1.0, 2.0, 4, 4)}
+
+
+def test_weekly_report_and_a_log_too_short_for_a_previous_period():
+    share = share_report(make_report(), period="week", week=date(2025, 1, 8))
+    assert (share.start, share.end) == (date(2025, 1, 6), date(2025, 1, 12))
+    assert values(share)["inquiries"] == (1.0, None, None)
+    month = share_report(make_report(), period="month", week=date(2025, 1, 27))
+    assert values(month)["inquiries"] == (4.0, None, None)  # no four weeks before: not compared
+
+
+def test_markdown_report():
+    text = share_report(make_report(), period="month", conventional=[FOLLOWERS], names=NAMES).markdown("ja")
+    lines = text.splitlines()
+    assert lines[0] == "# 月次レポート(2025年2月3日〜2025年3月2日の4週間)"
+    assert "## 価値の指標" in lines and "## 目標と達成状況" in lines and "## 従来の数字(手入力)" in lines
+    assert "| 指標 | 直近4週 | その前の4週 | 増減 | メモ |" in lines
+    assert "| 問い合わせ数 | 8 | 4 | +4 |  |" in lines
+    assert "| 1成果あたりの時間(分) | 15 | 60 | -45 |  |" in lines
+    assert "| 投稿数/週 | 1 | 3 | 4週中0週で達成 |" in lines
+    assert "| フォロワー数 | 8,000 | 10,000 | -2,000 | 手入力 |" in lines
+    assert "「1成果あたりの時間」の成果は問い合わせ数を指します。" in lines
+    english = share_report(make_report(), period="month", names=NAMES).markdown("en")
+    assert "| Posts a week | 1 | 3 | met in 0 of 4 week(s) |" in english.splitlines()
+
+
+def test_markdown_escapes_a_typed_pipe():
+    text = share_report(make_report(), conventional=[ConventionalFigure("X|Instagram", 5)]).markdown("en")
+    assert "| X\\|Instagram | 5 | — | — |  |" in text.splitlines()
+
+
+def test_csv_is_excel_safe():
+    evil = ConventionalFigure("=HYPERLINK(\"http://x\")", "n/a")
+    data = share_report(make_report(), period="month", conventional=[FOLLOWERS, evil]).csv("ja")
+    assert data.startswith("\ufeff".encode(EXCEL_ENCODING)[:3]) and b"\r\n" in data
+    rows = list(csv.reader(io.StringIO(data.decode(EXCEL_ENCODING))))
+    assert rows[0] == ["区分", "指標", "直近4週", "その前の4週", "増減", "目標", "メモ"]
+    assert rows[1] == ["期間", "", "2025-02-03/2025-03-02", "", "", "", ""]
+    assert ["価値の指標", "問い合わせ数", "8", "4", "4", "", ""] in rows
+    assert ["価値の指標", "作業時間(分)", "120", "240", "▲120", "", ""] in rows
+    assert ["従来の数字(手入力)", "フォロワー数", "8000", "10000", "▲2000", "", "手入力"] in rows
+    assert ["従来の数字(手入力)", "'=HYPERLINK(\"http://x\")", "n/a", "", "", "", ""] in rows
+
+
+def test_csv_in_english_writes_a_true_minus():
+    rows = list(csv.reader(io.StringIO(share_report(make_report(), period="month").csv("en").decode(EXCEL_ENCODING))))
+    assert rows[0] == ["Section", "Indicator", "Last 4 weeks", "4 weeks before", "Change", "Target", "Note"]
+    assert ["Value indicators", "Minutes", "120", "240", "\u2212120", "", ""] in rows
+
+
+def test_rest_weeks_are_mentioned_and_not_averaged():
+    share = share_report(make_report(rest_weeks=[date(2025, 2, 24)]), period="month")
+    assert share.rest_weeks == 1
+    assert "この期間のうち1週は休養週です。" in share.markdown("ja")
+    report = make_report(rest_weeks=[date(2025, 2, 24)])
+    expected = report.weeks["sustainability"].iloc[4:7].mean()  # the rest week has no index
+    assert values(share)["sustainability"][0] == pytest.approx(expected, abs=1e-9)
+
+
+def test_bad_requests_raise():
+    with pytest.raises(ValueError):
+        share_report(make_report(), period="year")
+    with pytest.raises(ValueError):
+        share_report(make_report(), week=date(2024, 12, 1))
