@@ -123,7 +123,10 @@ def _report(args) -> int:
         if report.error:
             print(f"{report.name}: {report.error.message(args.lang)}", file=sys.stderr)
     if args.json:
-        print(json.dumps(weekly_report_json(batch.log, plan, catalog, args.lang), ensure_ascii=False, indent=2))
+        from kpi_core.coaching import vanity_headers
+
+        out = weekly_report_json(batch.log, plan, catalog, args.lang, vanity_headers(batch.reports))
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(weekly_report_text(batch.log, plan, catalog, args.lang))
     return 0

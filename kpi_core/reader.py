@@ -295,7 +295,8 @@ def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
     frame["category"] = _categories(frame["action"], categorize)
     frame["source"] = report.name
     frame["source_row"] = row_numbers[keep].astype("int64")
-    ordered = ["date", "action", "category"] + [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
+    rest = [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
+    ordered = ["date", "action", "category", *rest]
     return ReadResult(report, frame[[*ordered, "source", "source_row"]])
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from kpi_core.coaching import coach
 from kpi_core.messages import catalog as messages
 from kpi_core.messages import t
 from kpi_core.metrics import WeeklyReport, latest_change, weekly_metrics
@@ -69,10 +71,11 @@ def _plain(value: object) -> object:
     return value
 
 
-def weekly_report_json(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, lang: str) -> dict:
-    """`{"weeks": [...]}` as `kpi-coach report --json` prints it."""
+def weekly_report_json(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, lang: str,
+                       vanity_columns: Sequence[str] = ()) -> dict:
+    """`{"weeks": [...], "coaching": [...]}` as `kpi-coach report --json` prints it."""
     if log.empty:
-        return {"weeks": [], "key_result": None}
+        return {"weeks": [], "key_result": None, "coaching": []}
     report = report_for_plan(log, plan, catalog)
     kpis_by_week = {
         week: [{"id": r.id, "value": _plain(r.value), "target": _plain(r.target),
@@ -85,7 +88,13 @@ def weekly_report_json(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, l
         entry["key_result"] = report.key_result
         entry["kpis"] = kpis_by_week.get(row["week_start"], [])
         weeks.append(entry)
-    return {"weeks": weeks, "key_result": report.key_result}
+    coaching = [
+        message.as_dict(lang)
+        for week_start in report.weeks["week_start"]
+        for message in coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
+                             vanity_columns=vanity_columns, lang=lang, week=week_start.date())
+    ]
+    return {"weeks": weeks, "key_result": report.key_result, "coaching": coaching}
 
 
 def _fmt(value: object, digits: int = 1) -> str:

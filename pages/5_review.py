@@ -2,8 +2,8 @@
 
 import pandas as pd
 import streamlit as st
-from kpi_core.coaching import coach
 
+from kpi_core.coaching import coach, vanity_headers
 from kpi_core.messages import t
 from kpi_core.plan import plan_to_yaml
 from kpi_core.report import column_label
@@ -45,10 +45,8 @@ for column in table.columns[1:]:
 st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader(t("review.coaching", lang))
-vanity = [c.header for r in session.uploads for c in r.ignored_columns if c.reason == "vanity"]
-messages = [m for m in coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
-                             vanity_columns=vanity, lang=lang)
-            if m.week_start.isoformat() == week]
+messages = coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
+                 vanity_columns=vanity_headers(session.uploads), lang=lang, week=this["week_start"].date())
 if not messages:
     st.caption(t("review.no_coaching", lang))
 for message in messages:

@@ -124,3 +124,17 @@ def test_template_reads_back_through_the_reader(tmp_path, capsys, persona, lang)
     assert result.report.ignored_columns == []
     assert result.report.accepted == 1
     assert set(result.rows.columns) >= {c.id for c in template}
+
+
+def test_report_json_includes_coaching(tmp_path, capsys):
+    rows = [f"2025/{1 + d // 28}/{1 + d % 28},返信,60,20,3,0,1000" for d in range(0, 35, 2)]
+    header = "日付,アクション内容,投入時間(分),直接反応数,質的評価,問い合わせ数,フォロワー数"
+    path = tmp_path / "log.csv"
+    path.write_bytes(csv_text(*rows, header=header).encode())
+    status, out, _ = run(capsys, "report", str(path), "--json", "--lang", "en")
+    coaching = json.loads(out)["coaching"]
+    assert status == 0
+    assert all(set(m) == {"rule", "week_start", "severity", "message"} for m in coaching)
+    rules = {m["rule"] for m in coaching}
+    assert "not_enough_data" in rules  # the first weeks are too few to judge
+    assert "vanity_drift" in rules  # a followers column was logged
