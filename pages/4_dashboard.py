@@ -2,11 +2,15 @@
 
 import streamlit as st
 
+from kpi_core.attribution import notes as attribution_notes
+from kpi_core.attribution import results_by_category
 from kpi_core.messages import t
 from kpi_core.metrics import latest_change
 from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
 from kpi_core.report import column_label, plan_kpis
+from kpi_core.smoothing import explain as explain_smoothing
+from kpi_core.smoothing import smoothed_minutes_per_result
 from pages._ui import charts, state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, page_setup
@@ -84,8 +88,11 @@ def chart_with_table(chart, table) -> None:
 st.subheader(t("dashboard.charts", lang))
 chart_with_table(charts.minutes_and_results(weeks, report.key_result, lang),
                  weeks[["week_start", "minutes", "results"]])
-chart_with_table(charts.minutes_per_result(weeks, lang),
-                 weeks[["week_start", "minutes", "results", "minutes_per_result"]])
+smoothed = smoothed_minutes_per_result(report.weeks)
+smoothed = smoothed[smoothed["week_start"].isin(weeks["week_start"])]
+chart_with_table(charts.minutes_per_result(smoothed, lang),
+                 smoothed[["week_start", "minutes", "results", "minutes_per_result", "smoothed_minutes_per_result"]])
+st.caption(explain_smoothing(lang))
 chart_with_table(charts.sustainability(weeks, lang),
                  weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating"]])
 category_names = {c.id: c.name[lang] for c in catalog.categories}
@@ -95,5 +102,15 @@ for kpi_id, rows in kpi_rows.groupby("id", sort=False):
     title = kpi.name[lang] if kpi else kpi_id
     chart_with_table(charts.kpi_against_target(rows, title, kpi.unit[lang] if kpi else "", lang),
                      rows[["week_start", "value", "target", "met"]])
+
+st.subheader(t("dashboard.by_category", lang))
+period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
+by_category = results_by_category(period_log, key_result=plan.key_result)
+by_category = by_category[by_category["actions"] > 0]
+shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
+st.dataframe(shown[["category", "actions", "minutes", "results", "results_per_hour", "thin"]].rename(
+    columns=lambda c: column_label(c, lang)), hide_index=True, width="stretch")
+for note in attribution_notes(by_category, lang, category_names):
+    st.caption(note)
 
 st.page_link(PAGE_FILES["review"], label=t("dashboard.to_review", lang), icon="➡️")

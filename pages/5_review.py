@@ -4,9 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.coaching import coach, vanity_headers
+from kpi_core.cycle import checkpoint, cycle_position
 from kpi_core.messages import t
+from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
-from kpi_core.report import column_label
+from kpi_core.report import column_label, plan_kpis
+from kpi_core.sharing import ConventionalFigure, share_report
 from pages._ui import state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, page_setup
@@ -16,6 +19,7 @@ COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", 
 ICONS = {"warning": "⚠️", "praise": "🌟", "info": "💡"}
 
 lang = page_setup("review")
+catalog = default_catalog()
 session = st.session_state
 plan = state.plan()
 log = state.log()
@@ -33,6 +37,12 @@ week = st.selectbox(t("review.week", lang), week_options, index=0, key="review_w
 position = week_options[::-1].index(week)
 this = weeks.iloc[position]
 previous = weeks.iloc[position - 1] if position > 0 else None
+
+# The 12-week cycle counts from the plan's start, or from the first week of the log when none is set.
+start = plan.start_date or weeks["week_start"].iloc[0].date()
+position_in_cycle = cycle_position(start, this["week_start"].date(), plan.week_start)
+if position_in_cycle is not None:
+    st.progress(min(position_in_cycle.week_in_cycle / 12, 1.0), text=position_in_cycle.label(lang))
 
 st.subheader(t("review.compare", lang))
 table = pd.DataFrame({
@@ -54,6 +64,22 @@ for message in messages:
         st.markdown(f"{ICONS.get(message.severity, '💡')} {message.message(lang)}")
         st.caption(t("review.next_step", lang, text=message.next_step(lang)))
 
+if position_in_cycle is not None and position_in_cycle.checkpoint:
+    point = checkpoint(report, start, position_in_cycle.week_in_cycle, reflections=session.reviews,
+                       cycle=position_in_cycle.cycle, week_start=plan.week_start)
+    with st.container(border=True):
+        st.markdown(f"**{point.title(lang)}**")
+        st.caption(point.compared(lang))
+        st.dataframe(pd.DataFrame({
+            t("review.col.figure", lang): [c.label(lang) for c in point.changes],
+            t("review.col.start", lang): [c.start for c in point.changes],
+            t("review.col.now", lang): [c.now for c in point.changes],
+        }), hide_index=True, width="stretch")
+        for reflection_week, fields in point.reflections:
+            said = " / ".join(str(v) for k, v in fields.items() if k in FIELDS and str(v).strip())
+            if said:
+                st.caption(f"{reflection_week.isoformat()}: {said}")
+
 st.subheader(t("review.reflection", lang))
 saved = session.reviews.setdefault(week, {})
 if position > 0:
@@ -72,3 +98,29 @@ for field in FIELDS:
                                 placeholder=t(f"review.field.{field}.placeholder", lang), key=f"review_{field}_{week}")
 if any(str(v).strip() for v in saved.values()):
     st.caption(t("review.kept", lang))
+
+st.subheader(t("review.rest", lang))
+next_week = (this["week_start"] + pd.Timedelta(days=7)).date()
+resting = st.checkbox(t("review.rest.next", lang, week=next_week.isoformat()), value=next_week in plan.rest_weeks,
+                      help=t("review.rest.help", lang), key=f"rest_{next_week}")
+if resting and next_week not in plan.rest_weeks:
+    plan.rest_weeks.append(next_week)
+elif not resting and next_week in plan.rest_weeks:
+    plan.rest_weeks.remove(next_week)
+
+st.subheader(t("review.share", lang))
+st.caption(t("review.share.help", lang))
+span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=True, key="share_period",
+                format_func=lambda p: t(f"review.share.period.{p}", lang))
+followers = st.text_input(t("review.share.conventional", lang), key="share_followers",
+                          help=t("review.share.conventional.help", lang))
+conventional = [ConventionalFigure(t("review.share.followers", lang), followers.strip())] if followers.strip() else []
+names = {kpi.id: kpi.name for kpi, _ in plan_kpis(plan, catalog)}
+shared = share_report(report, period=span, week=this["week_start"].date(), conventional=conventional, names=names)
+left, right = st.columns(2)
+left.download_button(t("review.share.markdown", lang), shared.markdown(lang).encode("utf-8"),
+                     file_name=f"report_{week}.md", mime="text/markdown", key="share_md")
+right.download_button(t("review.share.csv", lang), shared.csv(lang), file_name=f"report_{week}.csv",
+                      mime="text/csv", key="share_csv")
+with st.expander(t("review.share.preview", lang)):
+    st.markdown(shared.markdown(lang))

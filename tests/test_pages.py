@@ -176,3 +176,29 @@ def test_language_switch_changes_every_label():
     labels = [link.proto.label for link in at.get("page_link")]
     assert any(t("nav.dashboard", "en") in label for label in labels)
     assert not any(t("nav.dashboard", "ja") in label for label in labels)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_review_shows_cycle_rest_week_and_share_report(lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    at.switch_page("pages/5_review.py")
+    at.run()
+    progress = at.get("progress")[0]
+    assert progress.proto.text == t("cycle.position", lang, cycle=1, week=2, weeks=12)
+    at.checkbox(key="rest_2025-01-20").check().run()
+    assert [d.isoformat() for d in at.session_state["plan"].rest_weeks] == ["2025-01-20"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("review.share.markdown", lang) in labels and t("review.share.csv", lang) in labels
+
+
+def test_dashboard_shows_raw_and_smoothed_minutes_per_result():
+    at = upload(open_page("log", "en"), ("good.csv", WORKED))
+    at.switch_page("pages/4_dashboard.py")
+    at.run()
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    mpr = next(s for s in specs if s.get("title", {}).get("text") == t("chart.minutes_per_result", "en"))
+    assert mpr["encoding"]["color"]["field"] == "series"
+    table = next(d.value for d in at.dataframe if t("column.smoothed_minutes_per_result", "en") in d.value.columns)
+    assert list(table[t("column.minutes_per_result", "en")]) == [45.0, 20.0]
+    smoothed = table[t("column.smoothed_minutes_per_result", "en")]
+    assert smoothed.iloc[0] == 45.0 and 20.0 < smoothed.iloc[1] < 45.0

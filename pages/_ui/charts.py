@@ -39,13 +39,17 @@ def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.
     return _finish(alt.layer(bars, line).resolve_scale(y="independent"))
 
 
-def minutes_per_result(weeks: pd.DataFrame, lang: str) -> alt.Chart:
-    """Minutes per result over time (lower is better); weeks without a result leave a gap."""
-    frame = weeks[["week_start", "minutes_per_result"]].astype({"minutes_per_result": "float64"})
-    chart = _base(frame, t("chart.minutes_per_result", lang)).mark_line(color=GREEN, point=True).encode(
-        x=_week_axis(lang), y=alt.Y("minutes_per_result:Q", title=t("chart.minutes_per_result.axis", lang)),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
-                 alt.Tooltip("minutes_per_result:Q", title=t("chart.minutes_per_result.axis", lang), format=".1f")])
+def minutes_per_result(smoothed: pd.DataFrame, lang: str) -> alt.Chart:
+    """Raw and smoothed minutes per result over time (lower is better); weeks without a result leave a gap."""
+    frame = smoothed[["week_start", "minutes_per_result", "smoothed_minutes_per_result"]].melt(
+        id_vars="week_start", var_name="series", value_name="value")
+    frame["series"] = frame["series"].map({
+        "minutes_per_result": t("chart.raw", lang), "smoothed_minutes_per_result": t("chart.smoothed", lang)})
+    chart = _base(frame, t("chart.minutes_per_result", lang)).mark_line(point=True).encode(
+        x=_week_axis(lang), y=alt.Y("value:Q", title=t("chart.minutes_per_result.axis", lang)),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(range=[GREY, GREEN])),
+        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)), alt.Tooltip("series:N", title=""),
+                 alt.Tooltip("value:Q", title=t("chart.minutes_per_result.axis", lang), format=".1f")])
     return _finish(chart)
 
 
