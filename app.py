@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi_core.journey import STEPS
 from kpi_core.messages import t
-from pages._ui.layout import PAGE_FILES, current_journey, next_step_link, page_setup
+from pages._ui.layout import PAGE_FILES, current_journey, finish_page, next_step_link, page_setup
 
 lang = page_setup("home")
 
@@ -22,3 +22,5 @@ for number, step in enumerate(STEPS, start=1):
 
 st.divider()
 next_step_link(lang)
+
+finish_page(lang)

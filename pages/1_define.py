@@ -8,7 +8,7 @@ from kpi_core.messages import t
 from kpi_core.plan import custom_kpi_name, statement_sentence
 from kpi_core.statement_advice import statement_advice
 from pages._ui import state
-from pages._ui.layout import PAGE_FILES, page_setup
+from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 
 # Each step asks one question; its fields are ValueStatement attributes.
 STEPS = (
@@ -72,3 +72,5 @@ if forward.button(t("define.next", lang), disabled=step == len(STEPS) - 1, type=
                   width="stretch"):
     session.define_step = step + 1
     st.rerun()
+
+finish_page(lang)

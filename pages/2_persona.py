@@ -8,7 +8,7 @@ from kpi_core.personas import default_catalog
 from kpi_core.plan import KpiChoice, custom_kpi_name, default_plan
 from kpi_core.report import CUSTOM_KPI_ID
 from pages._ui import state
-from pages._ui.layout import PAGE_FILES, page_setup
+from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 
 lang = page_setup("persona")
 catalog = default_catalog()
@@ -90,3 +90,5 @@ st.download_button(t("persona.template.download", lang),
                    file_name=f"activity_log_{plan.persona_id}_{header_lang}.csv", mime="text/csv",
                    key="template_download", type="primary")
 st.page_link(PAGE_FILES["log"], label=t("persona.to_log", lang), icon="➡️")
+
+finish_page(lang)

@@ -11,7 +11,7 @@ from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
-from pages._ui.layout import PAGE_FILES, page_setup
+from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
 EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
@@ -119,3 +119,5 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
             for problem in report.problems:
                 st.error(t("log.edit.problem", lang, row=problem.row - 1, column=problem.column or "-",
                            message=problem.message(lang)))
+
+finish_page(lang)

@@ -1,5 +1,6 @@
 """Dashboard: the latest week against the one before, and every figure over time, chart and table."""
 
+import pandas as pd
 import streamlit as st
 
 from kpi_core.attribution import notes as attribution_notes
@@ -13,7 +14,7 @@ from kpi_core.smoothing import explain as explain_smoothing
 from kpi_core.smoothing import smoothed_minutes_per_result
 from pages._ui import charts, state
 from pages._ui.cached import weekly_report
-from pages._ui.layout import PAGE_FILES, page_setup
+from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 
 PERIODS = {"4": 4, "12": 12, "all": None}
 
@@ -27,7 +28,7 @@ if log.empty:
     st.info(t("dashboard.empty", lang))
     st.page_link(PAGE_FILES["log"], label=t("dashboard.to_log", lang), icon="📥")
     st.page_link(PAGE_FILES["persona"], label=t("dashboard.to_template", lang), icon="📄")
-    st.stop()
+    stop(lang)
 
 state.touch("dashboard")
 report = weekly_report(log, plan_to_yaml(plan), plan)
@@ -39,10 +40,11 @@ kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 
 change = latest_change(report)
 st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
+st.caption(t("report.key_result", lang, column=column_label(report.key_result, lang)))
 
 
 def figure(value, digits=1):
-    return "—" if value is None else f"{value:.{digits}f}"
+    return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
 def delta(item):
@@ -51,8 +53,8 @@ def delta(item):
 
 cols = st.columns(3)
 mpr = change["minutes_per_result"]
-cols[0].metric(t("dashboard.mpr", lang, result=column_label(report.key_result, lang)), figure(mpr["latest"]),
-               delta(mpr), delta_color="inverse", help=t("help.minutes_per_result", lang))
+cols[0].metric(t("dashboard.mpr", lang), figure(mpr["latest"]), delta(mpr), delta_color="inverse",
+               help=t("help.minutes_per_result", lang))
 sus = change["sustainability"]
 cols[1].metric(t("dashboard.sustainability", lang), figure(sus["latest"]), delta(sus),
                help=t("help.sustainability", lang))
@@ -108,9 +110,11 @@ period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
 by_category = results_by_category(period_log, key_result=plan.key_result)
 by_category = by_category[by_category["actions"] > 0]
 shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
-st.dataframe(shown[["category", "actions", "minutes", "results", "results_per_hour", "thin"]].rename(
+st.dataframe(shown[["category", "results_per_hour", "results", "minutes", "thin"]].rename(
     columns=lambda c: column_label(c, lang)), hide_index=True, width="stretch")
 for note in attribution_notes(by_category, lang, category_names):
     st.caption(note)
 
 st.page_link(PAGE_FILES["review"], label=t("dashboard.to_review", lang), icon="➡️")
+
+finish_page(lang)

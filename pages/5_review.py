@@ -12,7 +12,7 @@ from kpi_core.report import column_label, plan_kpis
 from kpi_core.sharing import ConventionalFigure, share_report
 from pages._ui import state
 from pages._ui.cached import weekly_report
-from pages._ui.layout import PAGE_FILES, page_setup
+from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 
 FIELDS = ("worked", "change", "thanks", "experiment")
 COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability")
@@ -28,7 +28,7 @@ st.title(t("review.title", lang))
 if log.empty:
     st.info(t("review.empty", lang))
     st.page_link(PAGE_FILES["log"], label=t("dashboard.to_log", lang), icon="📥")
-    st.stop()
+    stop(lang)
 
 report = weekly_report(log, plan_to_yaml(plan), plan)
 weeks = report.weeks
@@ -124,3 +124,5 @@ right.download_button(t("review.share.csv", lang), shared.csv(lang), file_name=f
                       mime="text/csv", key="share_csv")
 with st.expander(t("review.share.preview", lang)):
     st.markdown(shared.markdown(lang))
+
+finish_page(lang)

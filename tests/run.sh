@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 # or chart labels render as empty boxes.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Emoji marks (✅ on met KPIs) show as boxes in screenshots without a colour emoji font.
+{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Color Emoji"; } || missing+=(fonts-noto-color-emoji)
 { command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

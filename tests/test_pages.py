@@ -118,7 +118,8 @@ def test_dashboard_with_data_shows_the_worked_example_and_charts(lang):
     at.run()
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
-    mpr_label = t("dashboard.mpr", lang, result=t("column.inquiries", lang))
+    mpr_label = t("dashboard.mpr", lang)
+    assert t("report.key_result", lang, column=t("column.inquiries", lang)) in texts(at)
     assert values[mpr_label] == "20.0"  # the latest week: 20 minutes, 1 inquiry
     assert at.metric[0].delta == "-25.0"  # from 45 (90 minutes / 2 inquiries) the week before
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]

@@ -12,16 +12,22 @@ GREEN, ORANGE, GREY = "#2f7d6d", "#d9822b", "#8a8f8c"
 
 
 def _base(frame: pd.DataFrame, title: str) -> alt.Chart:
+    # Weeks as ordered ISO labels: one band per week, labels on the week's first day (a time axis picks
+    # its own tick days, which fall between weeks).
+    frame = frame.assign(week=pd.to_datetime(frame["week_start"]).dt.strftime("%Y-%m-%d"))
     return alt.Chart(frame, title=alt.Title(title, anchor="start")).properties(width="container", height=220)
 
 
 def _finish(chart) -> alt.Chart:
-    return chart.configure(font=FONT).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(
-        labelFont=FONT, titleFont=FONT, orient="bottom")
+    # "fit-x" with padding keeps the 220 px for the plot itself; a legend no longer squashes it.
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).configure(
+        font=FONT).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(
+        labelFont=FONT, titleFont=FONT, orient="bottom", columns=3)
 
 
 def _week_axis(lang: str) -> alt.X:
-    return alt.X("week_start:T", title=t("chart.week", lang), axis=alt.Axis(format="%m/%d"))
+    return alt.X("week:O", title=t("chart.week", lang), sort="ascending",
+                 axis=alt.Axis(labelExpr="slice(datum.label, 5)", labelAngle=0, labelOverlap=True))
 
 
 def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.LayerChart:
@@ -30,11 +36,11 @@ def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.
     base = _base(frame, t("chart.minutes_results", lang, result=t(f"column.{key_result}", lang)))
     bars = base.mark_bar(color=GREY, opacity=0.6).encode(
         x=_week_axis(lang), y=alt.Y("minutes:Q", title=t("chart.minutes", lang)),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+        tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("minutes:Q", title=t("chart.minutes", lang))])
     line = base.mark_line(color=GREEN, point=True).encode(
         x=_week_axis(lang), y=alt.Y("results:Q", title=t(f"column.{key_result}", lang)),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+        tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("results:Q", title=t(f"column.{key_result}", lang))])
     return _finish(alt.layer(bars, line).resolve_scale(y="independent"))
 
@@ -48,7 +54,7 @@ def minutes_per_result(smoothed: pd.DataFrame, lang: str) -> alt.Chart:
     chart = _base(frame, t("chart.minutes_per_result", lang)).mark_line(point=True).encode(
         x=_week_axis(lang), y=alt.Y("value:Q", title=t("chart.minutes_per_result.axis", lang)),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[GREY, GREEN])),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)), alt.Tooltip("series:N", title=""),
+        tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)), alt.Tooltip("series:N", title=""),
                  alt.Tooltip("value:Q", title=t("chart.minutes_per_result.axis", lang), format=".1f")])
     return _finish(chart)
 
@@ -60,7 +66,7 @@ def sustainability(weeks: pd.DataFrame, lang: str) -> alt.Chart:
         line={"color": GREEN}, color=GREEN, opacity=0.25).encode(
         x=_week_axis(lang),
         y=alt.Y("sustainability:Q", title=t("chart.sustainability.axis", lang), scale=alt.Scale(domain=[0, 100])),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+        tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("sustainability:Q", title=t("chart.sustainability.axis", lang))])
     return _finish(chart)
 
@@ -90,7 +96,7 @@ def kpi_against_target(kpi_rows: pd.DataFrame, title: str, unit: str, lang: str)
     base = _base(frame, title)
     line = base.mark_line(color=GREEN, point=True).encode(
         x=_week_axis(lang), y=alt.Y("value:Q", title=unit),
-        tooltip=[alt.Tooltip("week_start:T", title=t("chart.week", lang)),
+        tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("value:Q", title=t("chart.value", lang), format=".2f")])
     target = base.mark_rule(color=ORANGE, strokeDash=[6, 4]).encode(y="mean(target):Q")
     return _finish(alt.layer(line, target))

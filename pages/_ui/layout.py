@@ -31,18 +31,28 @@ def page_setup(page_id: str) -> str:
                        page_icon="🌱", layout="centered")
     state.ensure_state()
     lang = state.lang()
+    st.sidebar.segmented_control(
+        t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
+        on_change=_on_lang_change,
+    )
+    return lang
+
+
+def finish_page(lang: str) -> None:
+    """Draw the navigation last, so its ✅ marks include what this run of the page just did."""
     with st.sidebar:
-        st.segmented_control(
-            t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
-            on_change=_on_lang_change,
-        )
         st.page_link(PAGE_FILES["home"], label=t("nav.home", lang), icon="🏠")
         where = current_journey()
         for number, step in enumerate(STEPS, start=1):
             mark = "✅" if where.done[step] else f"{number}."
             st.page_link(PAGE_FILES[step], label=f"{mark} {t('nav.' + step, lang)}")
         st.caption(t("nav.privacy", lang))
-    return lang
+
+
+def stop(lang: str) -> None:
+    """End the page early (an empty state) with the navigation still drawn."""
+    finish_page(lang)
+    st.stop()
 
 
 def current_journey() -> Journey:

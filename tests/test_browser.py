@@ -1,0 +1,390 @@
+"""Real browser: Debian's Chromium walks the app the way a person in Japan would.
+
+The app runs under `streamlit run` on a free port; pytest-playwright drives /usr/bin/chromium (never a
+downloaded browser) with a Japanese locale. Navigation happens by clicking the sidebar links, text is typed
+into the fields, the CSV goes through the real dropzone. Screenshots of the dashboard (desktop and phone)
+land in `test-artifacts/` at the repository root.
+
+Run: `python -m pytest tests/test_browser.py -q` (or `-m browser`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kpi_core.messages import t
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT = 30_000  # ms: generous for a rerun on a slow CI machine, far below the whole test's budget
+RUN_DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+PERSON = "育休から復帰したばかりの30代の営業職"
+PROBLEM = "転職したいけれど、自分の強みが分からない"
+REFLECTION = "体験談を入れた投稿に、相談が2件来た"
+BAD_MINUTES = "わからない"
+UPLOAD_NAME = "活動記録_2025.csv"
+
+
+def ja(key: str, **params: object) -> str:
+    return t(key, "ja", **params)
+
+
+def activity_csv() -> tuple[bytes, int, int]:
+    """Six weeks of a homemaker's log as Excel on Japanese Windows saves it (cp932, CRLF).
+
+    It carries the homemaker template's columns, a フォロワー数 column (a vanity number the app refuses)
+    and one row whose minutes cannot be read. Returns (bytes, spreadsheet row of the bad row, good rows).
+    """
+    header = ("日付,アクション内容,投入時間(分),直接反応数,質的評価,問い合わせ数,会話発生数,実践報告数,"
+              "感謝メッセージ数,フォロワー数,メモ")
+    rows = [header]
+    start = dt.date(2025, 1, 6)
+    for week in range(6):
+        for number, (day, action) in enumerate(((0, "投稿"), (2, "返信"), (4, "投稿"))):
+            date = start + dt.timedelta(days=7 * week + day)
+            memo = "①時短レシピで悩みが解決したと髙橋さんから～" if number == 0 else ""
+            rows.append(f"{date.year}/{date.month}/{date.day},{action},{25 + 5 * week},{3 + week},"
+                        f"{3 + number % 2},{1 if number == 0 else 0},{number},{week % 2},{number % 2},"
+                        f"{1200 + 40 * week},{memo}")
+    good = len(rows) - 1
+    rows.insert(5, f"2025/1/10,投稿,{BAD_MINUTES},4,4,0,1,0,0,1230,")
+    # Spreadsheet row numbers: the header is row 1, so list index i is row i + 1.
+    return ("\r\n".join(rows) + "\r\n").encode("cp932"), 5 + 1, good
+
+
+# --- the app server and the browser ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """`streamlit run app.py` on a free port, up until /_stcore/health answers ok; stopped afterwards."""
+    port = _free_port()
+    server_log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with server_log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"streamlit exited with {server.returncode}:\n{server_log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer ok within 60 s:\n{server_log.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: install Debian's chromium (tests/run.sh does)"
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser set to Japanese, in Japan: the app picks its language from the browser.
+    return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo", "viewport": DESKTOP}
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(TIMEOUT)
+    page.page_errors = []  # uncaught JavaScript errors, checked at the end of each test
+    page.on("pageerror", lambda error: page.page_errors.append(str(error)))
+    return page
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+# --- what a person does -------------------------------------------------------------------------------
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run that the last action started has finished and nothing is left stale."""
+    page.wait_for_selector(RUN_DONE, timeout=TIMEOUT)
+    page.wait_for_function("() => !document.querySelector('[data-stale=true]')", timeout=TIMEOUT)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def main_heading(page: Page, text: str):
+    return page.get_by_test_id("stMain").get_by_role("heading", level=1, name=text)
+
+
+def open_from_sidebar(page: Page, nav_key: str, title_key: str, path: str) -> None:
+    """Click the page's link in the sidebar (the app draws its own, translated navigation)."""
+    link = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").filter(has_text=ja(nav_key))
+    expect(link).to_have_count(1)
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/{path}$"))
+    expect(main_heading(page, ja(title_key))).to_be_visible()
+    settle(page)
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Type into a text field and leave it (Streamlit sends a field's value when it loses focus)."""
+    field = page.get_by_label(label, exact=True)
+    field.click()
+    field.fill(text)
+    field.press("Tab")
+    settle(page)
+    expect(field).to_have_value(text)
+
+
+def main_height(page: Page) -> int:
+    # Streamlit scrolls inside stMain, not the document: Playwright's full_page alone shows one screen.
+    return page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+
+
+def full_page_screenshot(page: Page, path: Path, viewport: dict) -> None:
+    page.set_viewport_size(viewport)
+    page.wait_for_timeout(500)  # charts re-measure their container after a resize
+    settle(page)
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], main_height(page))})
+    page.wait_for_timeout(700)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
+    page.wait_for_timeout(300)
+
+
+def wait_for_charts(page: Page, at_least: int) -> None:
+    """Vega-Lite draws into `.vega-embed` as an svg (Streamlit 1.67) or a canvas."""
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('.vega-embed')].filter(e => e.querySelector('svg, canvas')"
+        " && e.getBoundingClientRect().width > 0).length >= n", arg=at_least, timeout=TIMEOUT)
+
+
+# --- the tests ----------------------------------------------------------------------------------------
+
+
+def test_every_page_opens_from_its_url_on_a_fresh_server(app_url, page):
+    """Deep links work on the first visit after the server starts; each page sets up its own state."""
+    for path, title_key, empty_key in (
+        ("dashboard", "dashboard.title", "dashboard.empty"),
+        ("review", "review.title", "review.empty"),
+        ("log", "log.title", "log.empty"),
+        ("define", "define.title", None),
+        ("persona", "persona.title", None),
+        ("", "app.name", None),
+    ):
+        page.goto(f"{app_url}/{path}")
+        expect(main_heading(page, ja(title_key))).to_be_visible()
+        settle(page)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        if empty_key:
+            expect(page.get_by_text(ja(empty_key))).to_be_visible()
+        # The translated sidebar navigation is there on every page.
+        expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")).to_have_count(6)
+    assert not page.page_errors, page.page_errors
+
+
+def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
+    # Home.
+    page.goto(app_url)
+    expect(main_heading(page, "価値づくりセルフコーチ")).to_be_visible()
+    settle(page)
+    expect(page.get_by_text(ja("home.path"))).to_be_visible()
+
+    # Define: the one person, next, the problem, back: both answers are kept.
+    open_from_sidebar(page, "nav.define", "define.title", "define")
+    expect(page.get_by_text(ja("define.step.person"))).to_be_visible()
+    type_into(page, ja("define.field.person"), PERSON)
+    page.get_by_role("button", name=ja("define.next")).click()
+    expect(page.get_by_text(ja("define.step.problem"))).to_be_visible()
+    settle(page)
+    type_into(page, ja("define.field.problem"), PROBLEM)
+    page.get_by_role("button", name=ja("define.back")).click()
+    expect(page.get_by_text(ja("define.step.person"))).to_be_visible()
+    settle(page)
+    expect(page.get_by_label(ja("define.field.person"), exact=True)).to_have_value(PERSON)
+    page.get_by_role("button", name=ja("define.next")).click()
+    expect(page.get_by_text(ja("define.step.problem"))).to_be_visible()
+    settle(page)
+    expect(page.get_by_label(ja("define.field.problem"), exact=True)).to_have_value(PROBLEM)
+
+    # Persona: the homemaker card.
+    open_from_sidebar(page, "nav.persona", "persona.title", "persona")
+    homemaker = "主婦"
+    card = (page.get_by_test_id("stVerticalBlock")
+            .filter(has=page.get_by_role("heading", name=homemaker, exact=True))
+            .filter(has=page.get_by_role("button", name=ja("persona.choose"))).last)
+    card.get_by_role("button", name=ja("persona.choose")).click()
+    expect(page.get_by_role("heading", name=f"✅ {homemaker}", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=ja("persona.your_kpis", persona=homemaker))).to_be_visible()
+    settle(page)
+    # The answers from the define page reached this page: the person's own KPI can be added.
+    expect(page.get_by_text(ja("persona.custom.missing"))).to_have_count(0)
+
+    # Log: a cp932 CSV through the dropzone, with a bad row and a vanity column.
+    open_from_sidebar(page, "nav.log", "log.title", "log")
+    data, bad_row, good_rows = activity_csv()
+    csv_path = tmp_path / UPLOAD_NAME
+    csv_path.write_bytes(data)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(csv_path)
+    expect(page.get_by_text(f"⚠️ {UPLOAD_NAME}")).to_be_visible()
+    settle(page)
+    expect(page.get_by_text(ja("log.detected", encoding="cp932", separator="','"))).to_be_visible()
+    rejected = page.get_by_test_id("stMetric").filter(has_text=ja("log.rejected"))
+    expect(rejected.get_by_test_id("stMetricValue")).to_have_text("1")
+    accepted = page.get_by_test_id("stMetric").filter(has_text=ja("log.accepted"))
+    expect(accepted.get_by_test_id("stMetricValue")).to_have_text(str(good_rows))
+    expect(page.get_by_text(ja("reader.ignored.vanity", column="フォロワー数"))).to_be_visible()
+    expect(page.get_by_role("button", name=ja("log.download_rejected"))).to_be_visible()
+    # The problems table is a canvas grid; its accessible table carries the cells.
+    problems = page.get_by_test_id("stDataFrame").first
+    expect(problems.locator("th").first).to_have_text(ja("log.col.row"))
+    first_row = problems.locator("tbody tr").first.locator("td")
+    expect(first_row.nth(0)).to_have_text(str(bad_row))  # the row number a spreadsheet shows
+    expect(first_row.nth(1)).to_have_text(ja("column.minutes"))
+    expect(first_row.nth(2)).to_have_text(BAD_MINUTES)
+    expect(problems.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_role("heading", name=ja("log.current", rows=good_rows))).to_be_visible()
+
+    # Dashboard: charts drawn, titles in Japanese.
+    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    # The path marks the log step done (drawn on the next page: the sidebar is drawn before the upload is read).
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+           .filter(has_text=f"✅ {ja('nav.log')}")).to_have_count(1)
+    wait_for_charts(page, at_least=4)
+    charts = page.locator(".vega-embed")
+    assert charts.count() >= 4, f"expected at least 4 charts, found {charts.count()}"
+    for key in ("chart.sustainability", "chart.minutes_per_result", "chart.action_mix"):
+        # The svg renderer writes titles as <text>; a canvas would not, and this would say so.
+        expect(charts.locator("svg text").filter(has_text=ja(key)).first).to_be_visible()
+    expect(page.get_by_text(ja("dashboard.mpr", result=ja("column.inquiries")))).to_be_visible()
+    expect(page.get_by_role("heading", name=ja("dashboard.kpis"))).to_be_visible()
+
+    full_page_screenshot(page, artifacts / "dashboard-desktop.png", DESKTOP)
+
+    # Phone width: nothing sticks out sideways, then the phone screenshot.
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(500)
+    settle(page)
+    wait_for_charts(page, at_least=4)
+    widths = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid=stMain]');
+        return {document: document.documentElement.scrollWidth, main: main.scrollWidth,
+                mainClient: main.clientWidth};
+    }""")
+    assert widths["document"] <= PHONE["width"] + 2, f"the page scrolls sideways at 390 px: {widths}"
+    assert widths["main"] <= widths["mainClient"] + 2, f"the main column scrolls sideways at 390 px: {widths}"
+    full_page_screenshot(page, artifacts / "dashboard-phone.png", PHONE)
+
+    # On a phone the sidebar is folded away: open it, as a person would, and go to the review.
+    expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").first).not_to_be_in_viewport()
+    page.get_by_test_id("stExpandSidebarButton").click()
+    open_from_sidebar(page, "nav.review", "review.title", "review")
+    page.set_viewport_size(DESKTOP)
+    settle(page)
+
+    # Review: a reflection for the latest week, kept when coming back to the page.
+    latest_week = "2025-02-10"
+    expect(page.get_by_role("combobox", name=ja("review.week"))).to_have_value(latest_week)
+    type_into(page, ja("review.field.worked"), REFLECTION)
+    expect(page.get_by_text(ja("review.kept"))).to_be_visible()
+    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_sidebar(page, "nav.review", "review.title", "review")
+    expect(page.get_by_label(ja("review.field.worked"), exact=True)).to_have_value(REFLECTION)
+
+    assert not page.page_errors, page.page_errors
+
+
+CHART_GEOMETRY = """() => [...document.querySelectorAll('.vega-embed')].map(embed => {
+    const svg = embed.querySelector('svg');
+    if (!svg) return null;
+    const box = svg.getBoundingClientRect();
+    const plot = svg.querySelector('g.role-frame.root path.background');
+    const title = svg.querySelector('g.role-title text');
+    return {title: title ? title.textContent : '', svgTop: Math.round(box.top),
+            titleTop: title ? Math.round(title.getBoundingClientRect().top) : null,
+            plotHeight: plot ? Math.round(plot.getBoundingClientRect().height) : 0};
+}).filter(Boolean)"""
+
+
+def test_dashboard_charts_have_room_and_figures_read_well(app_url, page, tmp_path):
+    """Every chart keeps a plot area you can read and its whole title; no figure shows as 'nan'.
+
+    Straight to the log with the default persona (office worker), whose KPIs need columns this CSV lacks.
+    """
+    page.goto(f"{app_url}/log")
+    expect(main_heading(page, ja("log.title"))).to_be_visible()
+    settle(page)
+    csv_path = tmp_path / UPLOAD_NAME
+    csv_path.write_bytes(activity_csv()[0])
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(csv_path)
+    expect(page.get_by_text(f"⚠️ {UPLOAD_NAME}")).to_be_visible()
+    settle(page)
+    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    wait_for_charts(page, at_least=4)
+    page.wait_for_timeout(500)
+
+    # Each check adds what it found, so one run names every problem.
+    problems = []
+    geometry = page.evaluate(CHART_GEOMETRY)
+    assert len(geometry) >= 4, geometry
+    cramped = [g for g in geometry if g["plotHeight"] < 60]
+    if cramped:
+        problems.append(
+            "charts whose plot area is squeezed to a few pixels (marks and y axis unreadable); every chart with "
+            "a colour legend is hit: the bottom legend (pages/_ui/charts.py _finish: "
+            "configure_legend(orient='bottom')) eats the 220 px height under Streamlit's 'fit' autosize: "
+            f"{cramped}")
+    # A title's text box pokes ~6 px above the svg with Noto Sans CJK's tall ascent and still shows in full.
+    clipped = [g for g in geometry if g["titleTop"] is not None and g["titleTop"] < g["svgTop"] - 12]
+    if clipped:
+        problems.append(f"chart titles cut off above the chart's top edge: {clipped}")
+    text = page.get_by_test_id("stMain").inner_text()
+    nan_lines = [line for line in text.splitlines() if re.search(r"(?<![A-Za-z])nan(?![A-Za-z])", line, re.I)]
+    if nan_lines:
+        problems.append("figures printed as 'nan' instead of '—' (pages/4_dashboard.py figure() only treats "
+                        f"None as missing, not NaN): {nan_lines}")
+    problems.extend(f"JavaScript error: {error}" for error in page.page_errors)
+    assert not problems, "\n".join(problems)
