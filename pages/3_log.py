@@ -41,8 +41,9 @@ if new:
     def progress(number: int, total: int, name: str) -> None:
         bar.progress(number / total, text=t("log.reading", lang, name=name))
 
-    batch = read_files([(name, data) for _, name, data in new],
-                       encoding=None if encoding == "auto" else encoding, catalog=catalog, progress=progress)
+    with st.spinner(t("log.reading", lang, name=", ".join(name for _, name, _ in new))):
+        batch = read_files([(name, data) for _, name, data in new],
+                           encoding=None if encoding == "auto" else encoding, catalog=catalog, progress=progress)
     merged, duplicates = merge_logs([session.log, batch.log])
     session.log = merged
     session.uploads.extend(batch.reports)

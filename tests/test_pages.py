@@ -203,3 +203,32 @@ def test_dashboard_shows_raw_and_smoothed_minutes_per_result():
     assert list(table[t("column.minutes_per_result", "en")]) == [45.0, 20.0]
     smoothed = table[t("column.smoothed_minutes_per_result", "en")]
     assert smoothed.iloc[0] == 45.0 and 20.0 < smoothed.iloc[1] < 45.0
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_rows_typed_in_the_editor_are_checked_like_uploads(lang):
+    at = open_page("log", lang)
+    at.session_state["log_editor"] = {
+        "edited_rows": {},
+        "added_rows": [
+            {"date": "2025-01-06", "action": "投稿", "minutes": 30, "reactions": 2, "quality": 4},
+            {"date": "2025-01-07", "action": "返信", "minutes": 15, "reactions": 1, "quality": 9},
+        ],
+        "deleted_rows": [],
+    }
+    at.run()
+    next(b for b in at.button if b.label == t("log.edit.apply", lang)).click().run()
+    header = {"ja": "質的評価", "en": "quality"}[lang]  # the header the editor's rows are checked under
+    assert [e.value for e in at.error] == [
+        t("log.edit.problem", lang, row=2, column=header, message=t("reader.row.invalid_rating", lang, value="9"))]
+    assert len(at.session_state["log"]) == 0  # nothing half-saved
+
+    at.session_state["log_editor"] = {
+        "edited_rows": {},
+        "added_rows": [{"date": "2025-01-06", "action": "投稿", "minutes": 30, "reactions": 2, "quality": 4}],
+        "deleted_rows": [],
+    }
+    at.run()
+    next(b for b in at.button if b.label == t("log.edit.apply", lang)).click().run()
+    log = at.session_state["log"]
+    assert len(log) == 1 and log["minutes"][0] == 30 and log["category"][0] == "post"
