@@ -1,0 +1,322 @@
+"""Sample logs and plans that tell each persona's twelve-week story, to try the app before committing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi_core.personas import default_catalog
+from kpi_core.plan import Plan, ValueStatement, default_plan
+
+DEMO_START = dt.date(2026, 1, 5)  # a Monday: week 1 of every demo
+DEMO_SOURCE = "demo"
+DEMO_WEEKS = 12  # the method's cycle before judging
+FIRST_DATA_ROW = 2  # spreadsheet row of the first entry (the header is row 1), as the reader numbers rows
+CORE_COUNTS = ("inquiries", "consultations", "repeat_consultations", "referrals", "thanks")
+
+
+@dataclass
+class _Entry:
+    """One log line before it becomes a row: day 0 = the week's Monday."""
+
+    day: int
+    action: str
+    minutes: float
+    reactions: int
+    quality: int
+    counts: dict[str, int] = field(default_factory=dict)  # core counts default to 0, persona counts to blank
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class _Week:
+    """Where a week sits in the story."""
+
+    number: int  # 1-based
+    weeks: int
+    rng: np.random.Generator
+
+    @property
+    def progress(self) -> float:
+        """0.0 in the first week, 1.0 in the last."""
+        return (self.number - 1) / max(1, self.weeks - 1)
+
+    @property
+    def switch(self) -> int:
+        """The last week of the old habits: week 4 of 12 (the first third)."""
+        return max(1, self.weeks // 3)
+
+    @property
+    def early(self) -> bool:
+        return self.number <= self.switch
+
+    def minutes(self, mean: float, spread: float) -> float:
+        """Minutes rounded to 5, as people write them, never under 5."""
+        return float(max(5, 5 * round(self.rng.normal(mean, spread) / 5)))
+
+    def quality(self, mean: float) -> int:
+        return int(np.clip(round(self.rng.normal(mean, 0.5)), 1, 5))
+
+    def count(self, mean: float) -> int:
+        return int(self.rng.poisson(max(mean, 0.0)))
+
+    def days(self, n: int) -> list[int]:
+        """n different days of the week, in order."""
+        return sorted(int(d) for d in self.rng.choice(7, size=min(n, 7), replace=False))
+
+
+def _spread(week: _Week, entries: list[_Entry], column: str, total: int) -> None:
+    """Add `total` to `column` over randomly chosen entries (one entry may get several)."""
+    for i in week.rng.choice(len(entries), size=total, replace=True) if entries and total else ():
+        entries[int(i)].counts[column] = entries[int(i)].counts.get(column, 0) + 1
+
+
+# ---------------------------------------------------------------- the four stories
+
+
+def _office_worker(week: _Week) -> list[_Entry]:
+    """Daily posts and long reply sessions, then three careful posts a week: fewer minutes per inquiry."""
+    if week.early:
+        titles = ["朝の投稿", "ノウハウ投稿", "通勤中に投稿"]
+        posts = [_Entry(day, titles[int(week.rng.integers(len(titles)))], week.minutes(30, 6),
+                        week.count(22), week.quality(2.4), {"deep_questions": 0}) for day in range(7)]
+        replies = [_Entry(day, "リプ返し・交流", week.minutes(60, 12), week.count(15), week.quality(2.0))
+                   for day in week.days(5)]
+        if week.number % 2 == 0:  # an inquiry every other week, despite all those minutes
+            _spread(week, posts, "inquiries", 1)
+        if week.number == 1:
+            posts[0].memo = "毎日投稿をスタート。フォロワーを増やしたい"
+        if week.number == week.switch:
+            replies[-1].memo = "夜中までリプ返し。いいねは増えたが相談はゼロ、疲れた"
+        return posts + replies
+    posts = [_Entry(day, "ノウハウ投稿(Excel時短)", week.minutes(70, 10), week.count(12), week.quality(4.4),
+                    {"deep_questions": week.count(0.8 + 1.5 * week.progress)}) for day in (1, 3, 5)]
+    dms = [_Entry(day, "DM対応(質問への回答)", week.minutes(15, 4), week.count(2), week.quality(4.0),
+                  {"thanks": week.count(0.3 + 1.2 * week.progress)}) for day in (2, 4)]
+    _spread(week, posts, "inquiries", 1 if week.progress < 0.5 else 2 if week.progress < 0.8 else 3)
+    entries = posts + dms
+    if week.number == week.switch + 1:
+        posts[0].memo = "週3回、一人に向けて丁寧に書く投稿に切り替え"
+    if week.number in (week.switch + 3, week.switch + 7):  # about one consultation a month
+        repeat = week.number > week.switch + 3
+        consult = _Entry(6, "個別相談(オンライン60分)", 60.0, 0, 5,
+                         {"consultations": 1, "repeat_consultations": int(repeat), "thanks": 1})
+        consult.memo = ("2回目の相談。前回の方法で「結果が出た」とのこと" if repeat
+                        else "「長年の悩みが解決しました」と言ってもらえた")
+        entries.append(consult)
+    if week.number == week.weeks:
+        posts[-1].counts["referrals"] = 1
+        posts[-1].memo = "相談者さんの紹介で問い合わせが届いた"
+    if week.number == week.weeks - 2:
+        dms[0].memo = "「教わった関数で行動を起こせた」とお礼のDM"
+    return entries
+
+
+def _homemaker(week: _Week) -> list[_Entry]:
+    """Short sessions in spare moments; conversations, "I tried it" reports and thanks grow."""
+    p = week.progress
+    posts = [_Entry(day, "すきま時間に投稿", week.minutes(10, 3), week.count(3 + 6 * p), week.quality(3 + 1.2 * p),
+                    {"practice_reports": 0 if week.early else week.count(0.2 + 0.8 * p)})
+             for day in week.days(3 if week.early else 4)]
+    replies = [_Entry(day, "コメント返信", week.minutes(8, 3), week.count(1), week.quality(3.5),
+                      {"conversations": week.count(0.3 + 1.4 * p), "thanks": week.count(0.1 + 1.2 * p)})
+               for day in week.days(4 if week.early else 5)]
+    prep = [_Entry(day, "下書き・準備", week.minutes(10, 3), 0, 3) for day in week.days(2)]
+    entries = posts + replies + prep
+    if not week.early and week.number % 3 == 0:
+        stories = _Entry(5, "ストーリーズ", week.minutes(5, 1), week.count(4 + 4 * p), 4,
+                         {"practice_reports": 0})
+        entries.append(stories)
+    if week.number >= week.weeks * 2 // 3 and week.number % 2 == 0:
+        _spread(week, posts, "inquiries", 1)
+    if week.number == 1:
+        prep[0].memo = "子どもの昼寝中に5分だけ"
+    if week.number == week.switch + 2:
+        posts[0].counts["practice_reports"] = posts[0].counts.get("practice_reports", 0) + 1
+        posts[0].memo = "「やってみたら朝の支度が10分早く終わった」と実践報告"
+    if week.number == week.weeks - 2:
+        posts[-1].memo = "「読んで行動を起こせた」と、作り置きの写真つきで報告"
+    if week.number >= week.switch + 4 and week.number % 2 == 1:
+        replies[0].memo = "「夕飯作りの悩みが解決した」とコメントをもらった"
+    if week.number == week.weeks:
+        replies[-1].memo = "ママ友に紹介してくれたそう。「本当に結果が出た」とお礼"
+        replies[-1].counts["referrals"] = 1
+    return entries
+
+
+def _student(week: _Week) -> list[_Entry]:
+    """Learning in public: live learning reports, then failure stories; peers start asking for advice."""
+    p = week.progress
+    learning = [_Entry(day, "Webデザインの学習", week.minutes(60, 15), 0, week.quality(3.5)) for day in week.days(4)]
+    reports = [_Entry(day, "学習実況の投稿", week.minutes(20, 5), week.count(5 + 6 * p), week.quality(3.2 + p),
+                      {"learning_reports": 1, "failure_shares": 0, "peer_advice_requests": 0})
+               for day in week.days(2 if week.early else 3)]
+    entries = learning + reports
+    if not week.early:
+        failure = _Entry(int(week.rng.integers(7)), "失敗談の投稿", week.minutes(30, 5), week.count(10 + 8 * p),
+                         week.quality(4.2), {"learning_reports": 0, "failure_shares": 1})
+        failure.memo = "初めてのコンペで落選した話を正直に書いた" if week.number == week.switch + 1 else ""
+        entries.append(failure)
+    advice = [_Entry(day, "後輩の相談にのる", week.minutes(20, 5), 0, week.quality(4.3),
+                     {"peer_advice_requests": 1, "thanks": week.count(0.6)}) for day in week.days(round(3 * p))]
+    entries += advice
+    if advice and week.number % 3 == 0:
+        advice[0].memo = "「真似したら行動を起こせた」と言われた"
+    if week.number >= week.weeks - 2 and week.number % 2 == 0:
+        _spread(week, reports, "inquiries", 1)
+        reports[0].memo = "ポートフォリオを見た方から制作の問い合わせ"
+    return entries
+
+
+def _freelancer(week: _Week) -> list[_Entry]:
+    """From announcing services to case studies: client results and industry referrals follow."""
+    p = week.progress
+    client = _Entry(int(week.rng.integers(5)), "クライアント定例", week.minutes(60, 10), 0, week.quality(3.8),
+                    {"client_results": int(week.number == week.switch - 1) if week.early else 1 + week.count(0.8 * p),
+                     "thanks": week.count(0.2 + 0.8 * p)})
+    if week.early:
+        ads = [_Entry(day, "サービス告知の投稿", week.minutes(30, 5), week.count(4), week.quality(2.3),
+                      {"industry_referrals": 0}) for day in week.days(3)]
+        tips = [_Entry(int(week.rng.integers(7)), "ノウハウ投稿", week.minutes(40, 5), week.count(6), week.quality(3.0),
+                       {"industry_referrals": 0})]
+        if week.number == week.switch:
+            ads[0].memo = "告知ばかりで反応が薄い。自分の宣伝になっている"
+        entries = ads + tips + [client]
+        _spread(week, ads, "inquiries", week.number % 2)
+        return entries
+    case = _Entry(int(week.rng.integers(5)), "事例紹介(EC売上改善)", week.minutes(90, 10), week.count(9 + 6 * p),
+                  week.quality(4.6), {"industry_referrals": 1 if week.number % 2 == 1 and p > 0.5 else 0})
+    tips = [_Entry(day, "ノウハウ投稿", week.minutes(45, 8), week.count(7 + 3 * p), week.quality(4.0),
+                   {"industry_referrals": 0}) for day in week.days(2)]
+    entries = [case, *tips, client]
+    _spread(week, [case, *tips], "inquiries", 1 if p < 0.6 else 2)
+    if week.number % 2 == 0:
+        repeat = week.number >= week.switch + 6
+        entries.append(_Entry(6, "個別相談", 60.0, 0, 5, {"consultations": 1, "repeat_consultations": int(repeat),
+                                                        "referrals": int(week.number == week.weeks)}))
+    if case.counts["industry_referrals"]:
+        case.memo = "同業の方が事例を引用してくれた"
+    if client.counts["client_results"]:
+        client.memo = "クライアントから「結果が出た」と報告(CVR 1.2%→2.0%)"
+    if week.number == week.switch + 1:
+        case.memo = "宣伝をやめ、クライアントの成果を数字で紹介する形に変更"
+    return entries
+
+
+_STORIES: dict[str, Callable[[_Week], list[_Entry]]] = {
+    "office_worker": _office_worker, "homemaker": _homemaker, "student": _student, "freelancer": _freelancer,
+}
+
+DEMO_PERSONAS = tuple(_STORIES)
+
+
+def _seed(persona_id: str, seed: int) -> np.random.Generator:
+    # crc32, not hash(): Python salts str hashes per process, and the demo must repeat across runs.
+    return np.random.default_rng([seed, zlib.crc32(persona_id.encode())])
+
+
+def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.date | None = None) -> pd.DataFrame:
+    """`weeks` weeks of a persona's sample log in the canonical form (the reader's columns and dtypes)."""
+    if persona_id not in _STORIES:
+        raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STORIES)}")
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks!r}")
+    catalog = default_catalog()
+    persona = catalog.personas[persona_id]
+    monday = _monday(start or DEMO_START)
+    rng = _seed(persona_id, seed)
+    dated = []
+    for number in range(1, weeks + 1):
+        entries = _STORIES[persona_id](_Week(number, weeks, rng))
+        # Stable sort by day: entries of one day keep the order the story wrote them in.
+        for entry in sorted(entries, key=lambda e: e.day):
+            dated.append((monday + dt.timedelta(days=7 * (number - 1) + entry.day), entry))
+    dated.sort(key=lambda pair: pair[0])
+    entries = [e for _, e in dated]
+    frame = pd.DataFrame({
+        "date": pd.Series(np.array([d for d, _ in dated], dtype="datetime64[D]").astype("datetime64[us]")),
+        "action": pd.Series([e.action for e in entries], dtype=object),
+    })
+    frame["category"] = pd.Series(np.array([catalog.category_of(e.action) for e in entries], dtype=object))
+    frame["minutes"] = pd.Series([e.minutes for e in entries], dtype="float64")
+    frame["reactions"] = pd.Series([e.reactions for e in entries], dtype="Int64")
+    frame["quality"] = pd.Series([e.quality for e in entries], dtype="Int64")
+    for column in CORE_COUNTS:
+        frame[column] = pd.Series([e.counts.get(column, 0) for e in entries], dtype="Int64")
+    frame["memo"] = pd.Series([e.memo for e in entries], dtype=object)
+    for column in persona.columns:
+        frame[column.id] = pd.Series([e.counts.get(column.id) for e in entries], dtype="Int64")
+    frame["source"] = DEMO_SOURCE
+    frame["source_row"] = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype="int64")
+    return frame
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+_STATEMENTS = {
+    "office_worker": ValueStatement(
+        person="残業に追われる入社3〜5年目の事務職",
+        situation="定型のExcel作業に毎日2時間以上かかり、帰りが遅い",
+        worries="仕事が遅いと思われたくないが、誰に聞けばいいか分からない",
+        words="定時で帰れる",
+        future="自分の時間を取り戻し、評価も上がる",
+        problem="Excel作業に時間がかかりすぎる悩み",
+        solution="経理10年の現場で使ってきた時短術を手順つきで教えること",
+        offer="Excel時短の個別相談(60分)",
+        why_me="新人の頃は毎晩終電だったが、関数とマクロを覚えて残業を月40時間減らした",
+        change="相談した人が、定時で帰れた日を報告してくれる",
+    ),
+    "homemaker": ValueStatement(
+        person="未就学児を育てながら働く30代のママ",
+        situation="朝と夕方がいつも慌ただしく、家事が回らない",
+        worries="ちゃんとできていない自分を責めてしまう",
+        words="完璧じゃなくていい",
+        future="子どもと笑って過ごす時間が増える",
+        problem="朝の支度と夕飯作りが回らない悩み",
+        solution="3人の子育てで試してきた時短家事を、そのまま真似できる形で伝えること",
+        offer="時短家事のオンライン講座",
+        why_me="復職直後に家事が回らず毎晩落ち込んでいたが、仕組みを変えて乗り切った",
+        change="「やってみたら朝が楽になった」と実践報告をくれる",
+    ),
+    "student": ValueStatement(
+        person="独学でWebデザインを始めたばかりの大学生",
+        situation="教材を買ったものの、何から作ればいいか分からず手が止まっている",
+        worries="自分には才能がないのではと不安",
+        words="失敗しても大丈夫",
+        future="初めての制作案件を受けて、自信を持てる",
+        problem="独学で手が止まり、続けられない悩み",
+        solution="半年先を歩く自分の学習記録と失敗談を、毎週そのまま見せること",
+        offer="ポートフォリオ添削とバナー制作",
+        why_me="3回挫折したが、学習を公開するようになって続けられた",
+        change="同じ道の人が「自分もやってみた」と作品を見せてくれる",
+    ),
+    "freelancer": ValueStatement(
+        person="ネットショップを一人で運営している個人店主",
+        situation="広告を出しても売上が伸びず、どこを直せばいいか分からない",
+        worries="外注して失敗したらお金が無駄になる",
+        words="数字で説明してくれる",
+        future="自分で改善を回し、売上が安定する",
+        problem="商品ページの売上が伸びない悩み",
+        solution="EC支援の実務経験から、数字の根拠つきで直す場所を示すこと",
+        offer="商品ページ改善のコンサルティング",
+        why_me="EC支援で5年間、40店舗以上の売上改善に関わってきた",
+        change="クライアントが売上の変化を数字で報告してくれる",
+    ),
+}
+
+
+def demo_plan(persona_id: str, start: dt.date | None = None) -> Plan:
+    """The persona's default plan with a filled value statement (Japanese), starting the first demo week."""
+    if persona_id not in _STATEMENTS:
+        raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STATEMENTS)}")
+    plan = default_plan(persona_id)
+    plan.statement = ValueStatement(**vars(_STATEMENTS[persona_id]))  # a copy: callers may edit their plan
+    plan.start_date = _monday(start or DEMO_START)
+    return plan
