@@ -30,14 +30,17 @@ def clean(text: str) -> str:
 
 def unprotect(text: str) -> str:
     """Undo the apostrophe our CSV writer puts before formula-like text, so writing then reading round-trips."""
-    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+    if text[:1] == "'" and text[1:2] in (*_FORMULA_START, "'") and text[1:2]:
         return text[1:]
     return text
 
 
 def protect(text: str) -> str:
-    """Neutralise a cell Excel would run as a formula (OWASP CSV injection advice)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Neutralise a cell Excel would run as a formula (OWASP CSV injection advice).
+
+    Text that already starts with an apostrophe gets one more, so unprotect gives it back unchanged.
+    """
+    return "'" + text if text.startswith((*_FORMULA_START, "'")) else text
 
 
 def parse_number(text: str) -> float | None:

@@ -24,7 +24,7 @@ def _format(value: object, kind: str) -> str:
         return str(int(number)) if number.is_integer() else repr(number)
     if kind in ("count", "rating"):
         return str(int(value))
-    return protect(str(value))
+    return str(value)  # csv_bytes neutralises every cell once
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:

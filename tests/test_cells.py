@@ -67,3 +67,8 @@ def test_protect_neutralises_formulas_and_unprotect_undoes_it(text):
 def test_protect_leaves_plain_text_alone():
     assert cells.protect("投稿") == "投稿"
     assert cells.unprotect("'quoted") == "'quoted"
+
+
+@pytest.mark.parametrize("text", ["'=x", "''", "'", "'plain", "=x", "'+1"])
+def test_text_starting_with_an_apostrophe_round_trips(text):
+    assert cells.unprotect(cells.protect(text)) == text
