@@ -26,6 +26,8 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     app = commands.add_parser("app", help=t("cli.app.help", lang), description=t("cli.app.help", lang))
     app.add_argument("--port", type=int, help=t("cli.app.port", lang))
+    app.add_argument("--workspace", type=Path, help=t("cli.app.workspace", lang))
+    app.add_argument("--hosted", action="store_true", help=t("cli.app.hosted", lang))
 
     def add_common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("files", nargs="+", metavar="FILE", help=t("cli.files", lang))
@@ -163,7 +165,12 @@ def _app(args) -> int:
                "--client.showSidebarNavigation", "false"]
     if getattr(args, "port", None):
         command += ["--server.port", str(args.port)]
-    return subprocess.call(command, cwd=app_script().parent)
+    environment = dict(os.environ)
+    if getattr(args, "workspace", None):
+        environment["KPI_COACH_WORKSPACE"] = str(args.workspace.expanduser().resolve())
+    if getattr(args, "hosted", False):
+        environment["KPI_COACH_HOSTED"] = "1"
+    return subprocess.call(command, cwd=app_script().parent, env=environment)
 
 
 def main(argv: list[str] | None = None) -> int:

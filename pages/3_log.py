@@ -7,10 +7,10 @@ import streamlit as st
 
 from kpi_core.export import log_csv_bytes, rejected_csv_bytes
 from kpi_core.logbook import persona_columns, read_files
-from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
+from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
@@ -41,14 +41,18 @@ if new:
     def progress(number: int, total: int, name: str) -> None:
         bar.progress(number / total, text=t("log.reading", lang, name=name))
 
+    duplicates = 0
     with st.spinner(t("log.reading", lang, name=", ".join(name for _, name, _ in new))):
-        batch = read_files([(name, data) for _, name, data in new],
-                           encoding=None if encoding == "auto" else encoding, catalog=catalog, progress=progress)
-    merged, duplicates = merge_logs([session.log, batch.log])
-    session.log = merged
-    session.uploads.extend(batch.reports)
-    session.last_duplicates = batch.duplicates + duplicates
-    session.seen_uploads.update(fingerprint for fingerprint, _, _ in new)
+        for number, (fingerprint, name, data) in enumerate(new):
+            progress(number, len(new), name)
+            batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog)
+            report = batch.reports[0]
+            # Saved at once, file by file: a reload or a crash after this line loses nothing.
+            added = state.add_rows(batch.log, name, data, report.accepted, report.rejected)
+            duplicates += report.accepted - added
+            session.uploads.append(report)
+            session.seen_uploads.add(fingerprint)
+    session.last_duplicates = duplicates
     bar.progress(1.0, text=t("log.read_done", lang, files=len(new)))
 
 for report in reversed(session.uploads):
@@ -105,13 +109,15 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
         editable, num_rows="dynamic", hide_index=True, width="stretch", key="log_editor",
         column_config={c: st.column_config.Column(column_label(c, lang)) for c in shown},
     )
-    if st.button(t("log.edit.apply", lang), type="primary"):
+    removed = max(0, len(log) - len(edited))
+    confirmed = removed == 0 or st.checkbox(t("log.edit.confirm_delete", lang, rows=removed), key="confirm_delete")
+    if st.button(t("log.edit.apply", lang), type="primary", disabled=not confirmed):
         # Edits go through the very reader uploads use: the same validation, the same messages.
         check = read_files([(t("log.edit.source", lang), log_csv_bytes(edited, lang, persona_columns(catalog)))],
                            catalog=catalog)
         report = check.reports[0]
         if report.error is None and report.rejected == 0:
-            session.log = check.log
+            state.replace_log(check.log)  # a backup of the old log is taken first
             st.success(t("log.edit.saved", lang, rows=report.accepted))
             st.rerun()
         elif report.error is not None:

@@ -87,7 +87,9 @@ def app_url(tmp_path_factory):
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with server_log.open("wb") as out:
         server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                       # a fresh workspace: the walk starts empty on every run
+                                       "KPI_COACH_WORKSPACE": str(server_log.parent / "workspace.sqlite3")})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
@@ -213,6 +215,7 @@ def test_every_page_opens_from_its_url_on_a_fresh_server(app_url, page):
         ("log", "log.title", "log.empty"),
         ("define", "define.title", None),
         ("persona", "persona.title", None),
+        ("data", "data.title", None),
         ("", "app.name", None),
     ):
         page.goto(f"{app_url}/{path}")
@@ -221,8 +224,8 @@ def test_every_page_opens_from_its_url_on_a_fresh_server(app_url, page):
         expect(page.get_by_text("Page not found")).to_have_count(0)
         if empty_key:
             expect(page.get_by_text(ja(empty_key))).to_be_visible()
-        # The translated sidebar navigation is there on every page.
-        expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")).to_have_count(6)
+        # The translated sidebar navigation is there on every page: home, the five steps, your data.
+        expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")).to_have_count(7)
     assert not page.page_errors, page.page_errors
 
 

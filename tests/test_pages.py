@@ -19,6 +19,7 @@ PAGES = {
     "log": ("pages/3_log.py", "log.title"),
     "dashboard": ("pages/4_dashboard.py", "dashboard.title"),
     "review": ("pages/5_review.py", "review.title"),
+    "data": ("pages/6_data.py", "data.title"),
 }
 # The worked example of the method: 3 posts, 90 minutes in one week, 2 inquiries → 45 minutes per inquiry.
 WORKED = (
@@ -37,7 +38,10 @@ BAD = (
 
 
 @pytest.fixture(autouse=True)
-def clean_caches():
+def clean_caches(tmp_path, monkeypatch):
+    # Each test gets its own local workspace file: nothing touches the real user data folder.
+    monkeypatch.setenv("KPI_COACH_WORKSPACE", str(tmp_path / "workspace.sqlite3"))
+    monkeypatch.delenv("KPI_COACH_HOSTED", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield

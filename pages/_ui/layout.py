@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi_core.journey import STEPS, Journey, journey
 from kpi_core.messages import LANGS, t
+from kpi_core.personas import default_catalog
 from pages._ui import state
 
 PAGE_FILES = {
@@ -15,6 +16,7 @@ PAGE_FILES = {
     "log": "pages/3_log.py",
     "dashboard": "pages/4_dashboard.py",
     "review": "pages/5_review.py",
+    "data": "pages/6_data.py",
 }
 LANG_NAMES = {"ja": "日本語", "en": "English"}
 
@@ -35,18 +37,27 @@ def page_setup(page_id: str) -> str:
         t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
         on_change=_on_lang_change,
     )
+    demo = st.session_state.demo
+    if demo is not None:
+        banner = st.container(border=True)
+        banner.info(t("demo.banner", lang, persona=default_catalog().personas[demo].name[lang]), icon="🧪")
+        if banner.button(t("demo.leave", lang), key="leave_demo"):
+            state.leave_demo()
+            st.rerun()
     return lang
 
 
 def finish_page(lang: str) -> None:
-    """Draw the navigation last, so its ✅ marks include what this run of the page just did."""
+    """Draw the navigation last, so its ✅ marks include what this run did; then save what changed."""
     with st.sidebar:
         st.page_link(PAGE_FILES["home"], label=t("nav.home", lang), icon="🏠")
         where = current_journey()
         for number, step in enumerate(STEPS, start=1):
             mark = "✅" if where.done[step] else f"{number}."
             st.page_link(PAGE_FILES[step], label=f"{mark} {t('nav.' + step, lang)}")
-        st.caption(t("nav.privacy", lang))
+        st.page_link(PAGE_FILES["data"], label=t("nav.data", lang), icon="💾")
+        st.caption(t("nav.privacy.hosted" if state.hosted() else "nav.privacy", lang))
+    state.autosave()
 
 
 def stop(lang: str) -> None:

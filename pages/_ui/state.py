@@ -1,14 +1,31 @@
-"""Session state every page sets up for itself, so any page can be the first one opened."""
+"""Session state every page sets up for itself, backed by a workspace so nothing entered is ever lost.
+
+Local mode (the default): one SQLite file in the user's data directory, shared by every tab and restart.
+Hosted mode (KPI_COACH_HOSTED=1): a workspace in memory for this browser session only; nothing is written
+to the server's disk, so one visitor never sees another's data. A demo runs in its own in-memory workspace.
+"""
 
 from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
 
 import pandas as pd
 import streamlit as st
 
+from kpi_core.demo import demo_log, demo_plan
 from kpi_core.messages import DEFAULT_LANG, LANGS, normalize_lang
 from kpi_core.personas import default_catalog
-from kpi_core.plan import Plan, default_plan
-from kpi_core.reader import empty_log
+from kpi_core.plan import Plan, default_plan, plan_to_yaml
+from kpi_core.workspace import UploadInfo, Workspace, default_workspace_path
+
+HOSTED_ENV = "KPI_COACH_HOSTED"
+
+
+def hosted() -> bool:
+    """True when the app runs on a shared server (a root-level secret of that name becomes this variable)."""
+    return os.environ.get(HOSTED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def ensure_state() -> None:
@@ -16,18 +33,92 @@ def ensure_state() -> None:
     state = st.session_state
     if "lang" not in state:
         state.lang = _browser_lang()
-    if "plan" not in state:
-        catalog = default_catalog()
-        state.plan = default_plan(catalog.personas["office_worker"], catalog)
-        state.plan_touched = set()  # path steps the person has worked on: define, persona
-    if "log" not in state:
-        state.log = empty_log()
-        state.uploads = []  # FileReports of every file read this visit, newest last
-        state.seen_uploads = set()  # (name, size, hash) of files already merged, so reruns add nothing twice
-    if "reviews" not in state:
-        state.reviews = {}  # week start (ISO) -> reflection fields
+    if "ws" not in state:
+        state.ws = Workspace.open(":memory:" if hosted() else default_workspace_path())
+        state.demo = None
+        state.own_ws = None
+        _load(state.ws)
+    elif state.ws.row_count() != len(state.log):
+        state.log = state.ws.load_log()  # another tab added rows: show them
     if "define_step" not in state:
         state.define_step = 0
+
+
+def _load(workspace: Workspace) -> None:
+    state = st.session_state
+    stored = workspace.load_plan()
+    if stored is None:
+        catalog = default_catalog()
+        stored = default_plan(catalog.personas["office_worker"], catalog)
+        state.plan_touched = set()  # path steps the person has worked on: define, persona, dashboard
+    else:
+        state.plan_touched = {"persona"}
+    state.plan = stored
+    state.saved_plan = plan_to_yaml(stored)
+    state.log = workspace.load_log()
+    state.reviews = workspace.load_reviews()
+    state.saved_reviews = copy.deepcopy(state.reviews)
+    state.uploads = []  # FileReports of the files read in this visit, newest last
+    state.seen_uploads = set()  # fingerprints of files already read, so a rerun adds nothing twice
+
+
+def autosave() -> None:
+    """Write the plan and the reviews when they changed in this run (called once at the end of a page)."""
+    state = st.session_state
+    text = plan_to_yaml(state.plan)
+    if text != state.saved_plan:
+        state.ws.save_plan(state.plan)
+        state.saved_plan = text
+    for week, fields in state.reviews.items():
+        if state.saved_reviews.get(week) != fields:
+            state.ws.save_review(week, dict(fields))
+            state.saved_reviews[week] = copy.deepcopy(fields)
+
+
+def add_rows(rows: pd.DataFrame, name: str, data: bytes, accepted: int, rejected: int) -> int:
+    """Store one file's accepted rows; returns how many were new (the rest were already in the log)."""
+    state = st.session_state
+    added = state.ws.append_rows(rows, UploadInfo.of(name, data, rows_accepted=accepted, rows_rejected=rejected))
+    state.log = state.ws.load_log()
+    return added
+
+
+def replace_log(rows: pd.DataFrame) -> None:
+    """Make `rows` the whole log (a backup of the old one is taken first)."""
+    state = st.session_state
+    state.ws.replace_log(rows)
+    state.log = state.ws.load_log()
+
+
+def reload() -> None:
+    """Read everything again from the workspace (after an import or a restore)."""
+    _load(st.session_state.ws)
+
+
+def start_demo(persona_id: str, today: dt.date | None = None) -> None:
+    """Open a separate in-memory workspace with twelve weeks of sample data ending this week."""
+    state = st.session_state
+    today = today or dt.date.today()
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=11)
+    demo = Workspace.open(":memory:")
+    demo.save_plan(demo_plan(persona_id, start=start))
+    demo.append_rows(demo_log(persona_id, start=start))
+    if state.demo is None:
+        state.own_ws = state.ws
+    else:
+        state.ws.close()
+    state.ws, state.demo = demo, persona_id
+    _load(demo)
+
+
+def leave_demo() -> None:
+    """Close the demo and go back to the person's own data, untouched."""
+    state = st.session_state
+    if state.demo is None:
+        return
+    state.ws.close()
+    state.ws, state.own_ws, state.demo = state.own_ws, None, None
+    _load(state.ws)
 
 
 def _browser_lang() -> str:
@@ -54,7 +145,7 @@ def plan() -> Plan:
 
 
 def log() -> pd.DataFrame:
-    """The merged activity log of this visit."""
+    """The activity log."""
     return st.session_state.log
 
 

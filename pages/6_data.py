@@ -1,0 +1,97 @@
+"""Your data: where it lives, backups to download and restore, import, sample data, and resets."""
+
+import datetime as dt
+
+import streamlit as st
+
+from kpi_core.messages import t
+from kpi_core.personas import default_catalog
+from kpi_core.plan import default_plan
+from kpi_core.reader import empty_log
+from kpi_core.workspace import WorkspaceError
+from pages._ui import state
+from pages._ui.layout import finish_page, page_setup
+
+lang = page_setup("data")
+session = st.session_state
+catalog = default_catalog()
+workspace = session.ws
+
+st.title(t("data.title", lang))
+if session.demo is not None:
+    st.info(t("data.where.demo", lang))
+elif state.hosted():
+    st.info(t("data.where.hosted", lang))
+else:
+    st.info(t("data.where.local", lang, path=workspace.path))
+st.caption(t("data.counts", lang, rows=len(session.log), reviews=len(session.reviews)))
+
+st.subheader(t("data.export", lang))
+st.caption(t("data.export.help", lang))
+st.download_button(t("data.export.button", lang), workspace.export_zip(),
+                   file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
+                   key="export_zip", type="primary")
+
+st.subheader(t("data.import", lang))
+bundle = st.file_uploader(t("data.import.file", lang), type=["zip"], key="import_zip")
+if bundle is not None:
+    data = bundle.getvalue()
+    preview = workspace.preview_import(data)
+    if not preview.ok:
+        for line in preview.lines(lang):
+            st.error(line)
+    else:
+        mode = st.radio(t("data.import.mode", lang), ["merge", "replace"], horizontal=True, key="import_mode",
+                        format_func=lambda m: t(f"data.import.mode.{m}", lang))
+        for line in preview.lines(lang, mode):
+            st.write("- " + line)
+        sure = mode == "merge" or st.checkbox(t("data.import.confirm_replace", lang), key="import_sure")
+        if st.button(t("data.import.button", lang), disabled=not sure, key="import_go"):
+            try:
+                workspace.import_zip(data, mode=mode)
+            except WorkspaceError as error:
+                st.error(error.message(lang))
+            else:
+                state.reload()
+                st.success(t("data.import.done", lang))
+
+st.subheader(t("data.backups", lang))
+backups = workspace.backups()
+if not backups:
+    st.caption(t("data.backups.none", lang))
+else:
+    chosen = st.selectbox(t("data.backups.choose", lang), backups, format_func=lambda b: b.label(lang),
+                          key="backup_choice")
+    left, right = st.columns(2)
+    left.download_button(t("data.backups.download", lang), workspace.backup_zip(chosen.id),
+                         file_name=f"kpi-coach-backup-{chosen.id}.zip", mime="application/zip",
+                         key="backup_download")
+    if right.checkbox(t("data.backups.confirm", lang), key="restore_sure") and right.button(
+            t("data.backups.restore", lang), key="restore_go"):
+        workspace.restore(chosen.id)  # takes a backup of the current content first
+        state.reload()
+        st.success(t("data.backups.restored", lang))
+
+st.subheader(t("data.demo", lang))
+st.caption(t("data.demo.help", lang))
+persona_id = st.selectbox(t("data.demo.persona", lang), list(catalog.personas), key="demo_persona",
+                          format_func=lambda p: catalog.personas[p].name[lang])
+if st.button(t("data.demo.start", lang), key="demo_start"):
+    state.start_demo(persona_id)
+    st.rerun()
+
+st.subheader(t("data.reset", lang))
+st.caption(t("data.reset.help", lang))
+if st.checkbox(t("data.reset.confirm_log", lang, rows=len(session.log)), key="reset_log_sure") and st.button(
+        t("data.reset.log", lang), key="reset_log_go"):
+    state.replace_log(empty_log())  # backup first: restorable above
+    st.rerun()
+if st.checkbox(t("data.reset.confirm_plan", lang), key="reset_plan_sure") and st.button(
+        t("data.reset.plan", lang), key="reset_plan_go"):
+    workspace.backup("reset_plan")
+    session.plan = default_plan(catalog.personas["office_worker"], catalog)
+    session.plan_touched = set()
+    session.define_step = 0
+    st.rerun()
+
+finish_page(lang)

@@ -1,0 +1,121 @@
+"""The app keeps everything in a workspace: restarts, hosted-mode isolation, demo isolation, backups."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi_core.messages import t
+from kpi_core.workspace import Workspace
+from tests.test_pages import APP, WORKED, clean_caches, open_page, upload  # noqa: F401 (autouse fixture)
+
+
+@pytest.fixture
+def workspace_path(tmp_path, monkeypatch):
+    path = tmp_path / "mine.sqlite3"
+    monkeypatch.setenv("KPI_COACH_WORKSPACE", str(path))
+    return path
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_everything_survives_a_reload_or_restart(workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.switch_page("pages/1_define.py")
+    at.run()
+    at.text_input(key="define_person").input("転職に悩む20代後半の事務職").run()
+    at.switch_page("pages/5_review.py")
+    at.run()
+    at.text_area(key="review_worked_2025-01-13").input("体験談の投稿に相談").run()
+
+    again = open_page("home")  # a new session: what a reload or a restart gives
+    assert len(again.session_state["log"]) == 4
+    assert again.session_state["plan"].statement.person == "転職に悩む20代後半の事務職"
+    assert again.session_state["reviews"]["2025-01-13"]["worked"] == "体験談の投稿に相談"
+    with Workspace.open(workspace_path) as stored:
+        assert stored.row_count() == 4
+        assert [u.file_name for u in stored.uploads()] == ["good.csv"]
+
+
+def test_two_tabs_adding_rows_lose_nothing(workspace_path):
+    first = open_page("log")
+    second = open_page("log")
+    upload(first, ("jan.csv", WORKED))
+    later = WORKED.replace(b"2025/1/13", b"2025/1/20")
+    upload(second, ("jan_later.csv", later))
+    # Three rows are the same in both files, the fourth differs: 4 + 1.
+    with Workspace.open(workspace_path) as stored:
+        assert stored.row_count() == 5
+    first.run()
+    assert len(first.session_state["log"]) == 5  # the other tab's rows show up
+
+
+def test_hosted_mode_keeps_each_visitor_apart(tmp_path, monkeypatch, workspace_path):
+    monkeypatch.setenv("KPI_COACH_HOSTED", "1")
+    visitor_a = upload(open_page("log"), ("good.csv", WORKED))
+    visitor_b = open_page("dashboard")
+    assert len(visitor_a.session_state["log"]) == 4
+    assert len(visitor_b.session_state["log"]) == 0
+    assert t("dashboard.empty", "ja") in [i.value for i in visitor_b.info]
+    assert not workspace_path.exists()  # nothing written on the server
+    data_page = open_page("data")
+    assert t("data.where.hosted", "ja") in [i.value for i in data_page.info]
+
+
+def test_demo_never_mixes_with_own_data(workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.switch_page("pages/6_data.py")
+    at.run()
+    at.selectbox(key="demo_persona").set_value("office_worker").run()
+    button(at, "demo_start").click().run()
+    assert at.session_state["demo"] == "office_worker"
+    demo_log = at.session_state["log"]
+    assert len(demo_log) > 20 and set(demo_log["source"]) == {"demo"}
+    assert at.session_state["plan"].statement.person  # the demo plan tells a story
+    with Workspace.open(workspace_path) as stored:
+        assert stored.row_count() == 4  # own data untouched
+        assert stored.load_plan() is None or stored.load_plan().statement.person == ""
+    button(at, "leave_demo").click().run()
+    assert at.session_state["demo"] is None
+    assert len(at.session_state["log"]) == 4
+
+
+def test_export_then_import_into_a_fresh_workspace(tmp_path, monkeypatch, workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.switch_page("pages/1_define.py")
+    at.run()
+    at.text_input(key="define_person").input("子育て中の30代").run()
+    exported = Workspace.open(workspace_path).export_zip()
+    names = set(zipfile.ZipFile(io.BytesIO(exported)).namelist())
+    assert {"plan.yaml", "log.csv", "reviews.yaml", "manifest.yaml"} <= names
+
+    monkeypatch.setenv("KPI_COACH_WORKSPACE", str(tmp_path / "new_machine.sqlite3"))
+    fresh = open_page("data")
+    fresh.get("file_uploader")[0].upload("backup.zip", exported, "application/zip")
+    fresh.run()
+    preview = " ".join(m.value for m in fresh.markdown)
+    assert t("workspace.preview.rows_merge", "ja", added=4, present=0) in preview
+    button(fresh, "import_go").click().run()
+    assert len(fresh.session_state["log"]) == 4
+    assert fresh.session_state["plan"].statement.person == "子育て中の30代"
+    assert fresh.session_state["log"]["minutes"].tolist() == at.session_state["log"]["minutes"].tolist()
+
+
+def test_deleting_the_log_asks_first_and_can_be_undone(workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.switch_page("pages/6_data.py")
+    at.run()
+    assert not [b for b in at.button if b.key == "reset_log_go"]  # no delete button before confirming
+    at.checkbox(key="reset_log_sure").check().run()
+    button(at, "reset_log_go").click().run()
+    assert len(at.session_state["log"]) == 0
+    backups = Workspace.open(workspace_path).backups()
+    assert backups and backups[0].rows == 4
+    at.checkbox(key="restore_sure").check().run()
+    button(at, "restore_go").click().run()
+    assert len(at.session_state["log"]) == 4
