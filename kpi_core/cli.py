@@ -162,7 +162,7 @@ def _app(args) -> int:
     # The two settings that matter even without .streamlit/config.toml beside the script (an installed copy):
     # no usage statistics leave the machine, and the sidebar shows the app's own translated navigation.
     command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false",
-               "--client.showSidebarNavigation", "false"]
+               "--client.showSidebarNavigation", "false", "--server.headless", "true"]
     if getattr(args, "port", None):
         command += ["--server.port", str(args.port)]
     environment = dict(os.environ)
