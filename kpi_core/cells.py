@@ -92,6 +92,12 @@ def parse_rating(text: str) -> int | None:
     return stars if 1 <= stars <= 5 else None
 
 
+def looks_like_date(text: str) -> bool:
+    """True when the text has a date's shape (2025/2/30 does; 昨日 does not), to say "no such day"."""
+    value = clean(text).lower()
+    return bool(_DATE.match(value) or _ERA_DATE.match(value))
+
+
 def parse_date(text: str) -> dt.date | None:
     """A date in the ways Japanese spreadsheets show it, Western or era (令和7年1月6日, R7.1.6)."""
     value = clean(text).lower()

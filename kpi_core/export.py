@@ -15,7 +15,7 @@ EXCEL_ENCODING = "utf-8-sig"  # UTF-8 without a BOM opens garbled in Japanese Ex
 
 
 def _format(value: object, kind: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # None, NaN, NA and NaT
         return ""
     if kind == "date":
         return pd.Timestamp(value).strftime("%Y-%m-%d")

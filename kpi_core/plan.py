@@ -52,6 +52,7 @@ class Plan:
     key_result: str = "auto"  # "auto" = inquiries when the log has them, else reactions
     start_date: datetime.date | None = None
     rest_weeks: list[datetime.date] = field(default_factory=list)  # first day of each week off
+    steps_done: list[str] = field(default_factory=list)  # path steps worked on (persona, dashboard…), in order
 
 
 # ---------------------------------------------------------------- sentences
@@ -145,6 +146,7 @@ def plan_to_yaml(plan: Plan) -> str:
         "key_result": _Quoted(plan.key_result),
         "start_date": _Quoted(plan.start_date.isoformat()) if plan.start_date else None,
         "rest_weeks": [_Quoted(d.isoformat()) for d in plan.rest_weeks],
+        "steps_done": [_Quoted(step) for step in plan.steps_done],
     }
     body = yaml.dump(document, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return "# kpi-coach plan\n" + body
@@ -157,7 +159,7 @@ def _number(value: float) -> int | float:
 
 _STATEMENT_FIELDS = tuple(f.name for f in fields(ValueStatement))
 _PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minutes", "week_start",
-              "key_result", "start_date", "rest_weeks")
+              "key_result", "start_date", "rest_weeks", "steps_done")
 
 
 def _text(check: Checker, value: object, path: str) -> str | None:
@@ -235,4 +237,6 @@ def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, lis
     rest = check.listing(data["rest_weeks"], "rest_weeks") if data.get("rest_weeks") is not None else []
     dates = [_date(check, value, f"rest_weeks[{i + 1}]") for i, value in enumerate(rest or [])]
     plan.rest_weeks = [d for d in dates if d is not None]
+    steps = check.listing(data["steps_done"], "steps_done") if data.get("steps_done") is not None else []
+    plan.steps_done = [step for i, v in enumerate(steps or []) if (step := check.string(v, f"steps_done[{i + 1}]"))]
     return plan, check.problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ from kpi_core.columns import (
 from kpi_core.messages import t
 
 MAX_MINUTES_PER_ROW = 24 * 60
+FUTURE_DAYS = 7  # a log is of what was done; a week's grace covers time zones and a week planned ahead
+EARLIEST = dt.date(2000, 1, 1)
 _INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -127,11 +130,13 @@ def read_log(
     encoding: str | None = None,
     extra_columns: tuple[Column, ...] = (),
     categorize=None,
+    today: dt.date | None = None,
 ) -> ReadResult:
     """Read one activity-log file from its bytes.
 
     `extra_columns` are persona columns the reader should recognise; `categorize` maps an action text to
-    a category id (defaults to "other" for everything).
+    a category id (defaults to "other" for everything). Dates after `today` (plus a week's grace) or before
+    EARLIEST are refused as typos.
     """
     report = FileReport(name=name)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -174,7 +179,7 @@ def read_log(
 
     raw = _parse_table(text, report.separator, len(header))
     body = raw.iloc[header_index_row + 1 :]
-    return _validate(body, header, mapping, columns, report, categorize)
+    return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today())
 
 
 def column_letter(position: int) -> str:
@@ -241,7 +246,16 @@ class _Distinct:
         return np.array(parsed, dtype=object)[self.codes] if parsed else np.empty(0, dtype=object)
 
 
-def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
+def _code(column: Column, value: str, empty: bool) -> str:
+    """The message code for a cell that cannot be used."""
+    if empty:
+        return "row.required_empty_text" if column.kind == "text" else "row.required_empty"
+    if column.kind == "date" and cells.looks_like_date(value):
+        return "row.no_such_date"
+    return f"row.invalid_{column.kind}"
+
+
+def _validate(body, header, mapping, columns, report, categorize, today) -> ReadResult:
     body = body.reset_index(drop=True)
     by_id = {c.id: c for c in columns}
     width = len(header)
@@ -276,9 +290,18 @@ def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
             wrong |= empty & filled
         for i in np.flatnonzero(wrong & ~extra):
             value = distinct[pos].raw[distinct[pos].codes[i]]
-            code = "row.required_empty" if empty[i] else f"row.invalid_{column.kind}"
-            problems.append(Problem(int(row_numbers[i]), header[pos], value, code))
+            problems.append(Problem(int(row_numbers[i]), header[pos], value, _code(column, value, empty[i])))
         bad |= wrong
+        if column.kind == "date":
+            # A mistyped year (2030 for 2025) would stretch every chart over empty years: ask instead.
+            days = pd.Series(values)
+            latest, earliest = pd.Timestamp(today + dt.timedelta(days=FUTURE_DAYS)), pd.Timestamp(EARLIEST)
+            odd = (days.notna() & ((days > latest) | (days < earliest))).to_numpy()
+            for i in np.flatnonzero(odd & ~bad):
+                value = distinct[pos].raw[distinct[pos].codes[i]]
+                problems.append(Problem(int(row_numbers[i]), header[pos], value, "row.date_out_of_range",
+                                        {"earliest": EARLIEST.isoformat(), "latest": today.isoformat()}))
+            bad |= odd
         out[column_id] = values
 
     keep = filled & ~bad
@@ -289,7 +312,10 @@ def _validate(body, header, mapping, columns, report, categorize) -> ReadResult:
     report.accepted = int(keep.sum())
     report.rejected = report.rows_in - report.accepted
     for i in np.flatnonzero(bad & filled):
-        report.rejected_rows.append((int(row_numbers[i]), [str(v) for v in body.iloc[i, :width]]))
+        cells_written = [str(v) for v in body.iloc[i]]
+        while len(cells_written) > width and not cells_written[-1].strip():
+            cells_written.pop()  # keep every extra field the row had, but not the parser's spare column
+        report.rejected_rows.append((int(row_numbers[i]), cells_written))
 
     frame = pd.DataFrame({k: v[keep] for k, v in out.items()})
     frame["category"] = _categories(frame["action"], categorize)

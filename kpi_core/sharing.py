@@ -173,7 +173,8 @@ def _figures(span: pd.DataFrame, counts: Sequence[str], smoothed: pd.Series) -> 
     """Sums of counts, minutes and actions; ratios of the sums; rating weighted by actions; mean index."""
     if span.empty:
         return {}
-    figures = {c: _number(pd.array(span[c], dtype="Float64").sum()) for c in (*counts, "reactions")}
+    # min_count=1: a count never recorded in the period stays unknown (—), not a misleading 0.
+    figures = {c: _number(pd.Series(span[c], dtype="Float64").sum(min_count=1)) for c in (*counts, "reactions")}
     figures["minutes"], figures["actions"] = float(span["minutes"].sum()), float(span["actions"].sum())
     results = _number(pd.array(span["results"], dtype="Float64").sum())
     figures["minutes_per_result"] = figures["minutes"] / results if results else None
@@ -186,7 +187,7 @@ def _figures(span: pd.DataFrame, counts: Sequence[str], smoothed: pd.Series) -> 
 
 
 def _kpi_rows(report: WeeklyReport, span: pd.DataFrame, previous: pd.DataFrame) -> list[ShareRow]:
-    """Each KPI's value at the period's last week, its target, and the weeks it was met in the period."""
+    """Each KPI's weekly value averaged over the period, its target, and the weeks it was met in the period."""
     kpis = report.kpis
     rows = []
     for kpi_id in dict.fromkeys(kpis["id"]):
@@ -195,8 +196,8 @@ def _kpi_rows(report: WeeklyReport, span: pd.DataFrame, previous: pd.DataFrame) 
         before = mine.reindex(previous["week_start"]) if not previous.empty else now.iloc[:0]
         met = now["met"].dropna()
         rows.append(ShareRow(
-            "kpi", kpi_id, _number(now["value"].iloc[-1]),
-            _number(before["value"].iloc[-1]) if len(before) else None,
+            "kpi", kpi_id, _number(now["value"].mean()),
+            _number(before["value"].mean()) if len(before) else None,
             target=_number(mine["target"].iloc[-1]), met_weeks=int(met.astype(bool).sum()), judged_weeks=len(met),
         ))
     return rows

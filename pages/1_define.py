@@ -61,7 +61,7 @@ if name == "result":
     statement.custom_kpi = "" if edited == suggested else edited
     st.page_link(PAGE_FILES["persona"], label=t("define.to_persona", lang), icon="➡️")
 
-for code in statement_advice(statement, upto_step=step + 1):
+for code in statement_advice(statement, fields or None):  # the result step looks at every answer
     st.warning(t(f"advice.{code}", lang), icon="💡")
 
 back, forward = st.columns(2)

@@ -22,7 +22,7 @@ st.caption(t("persona.intro", lang))
 personas = list(catalog.personas.values())
 for start in range(0, len(personas), 2):
     for column, persona in zip(st.columns(2), personas[start:start + 2], strict=False):
-        chosen = persona.id == plan.persona_id and "persona" in session.plan_touched
+        chosen = persona.id == plan.persona_id and "persona" in plan.steps_done
         with column.container(border=True):
             st.markdown(f"### {'✅ ' if chosen else ''}{persona.name[lang]}")
             st.caption(persona.fits[lang])
@@ -37,6 +37,9 @@ for start in range(0, len(personas), 2):
                 # The value statement and the week settings are the person's own: keep them.
                 plan.persona_id, plan.kpis = fresh.persona_id, fresh.kpis
                 plan.weekly_budget_minutes = fresh.weekly_budget_minutes
+                # The widgets below remember the old persona's values; let them start from the new plan.
+                for key in [k for k in session if str(k).startswith(("use_", "target_", "persona_budget"))]:
+                    del session[key]
                 state.touch("persona")
                 st.rerun()
 

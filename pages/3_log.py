@@ -12,9 +12,28 @@ from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
+from pages._ui.tables import readable
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (cp932)", "utf-16": "UTF-16"}
+SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
+
+
+
+def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Give rows that existed before the edit their file name and row number back (new rows are "typed in").
+
+    The checked rows were read from a CSV of `edited`, so row N of that CSV is edited's (N-2)-th row, whose
+    index label is the row's label in `before` when it is not a new one.
+    """
+    labels = edited.index.to_numpy()[checked["source_row"].to_numpy() - 2]
+    known = pd.Index(labels).isin(before.index)
+    checked = checked.copy()
+    checked.loc[known, "source"] = before.loc[labels[known], "source"].to_numpy()
+    checked.loc[known, "source_row"] = before.loc[labels[known], "source_row"].to_numpy()
+    return checked
+
 
 lang = page_setup("log")
 session = st.session_state
@@ -50,7 +69,8 @@ if new:
             # Saved at once, file by file: a reload or a crash after this line loses nothing.
             added = state.add_rows(batch.log, name, data, report.accepted, report.rejected)
             duplicates += report.accepted - added
-            session.uploads.append(report)
+            # A file read again (another encoding, say) replaces its earlier card instead of sitting beside it.
+            session.uploads = [r for r in session.uploads if r.name != name] + [report]
             session.seen_uploads.add(fingerprint)
     session.last_duplicates = duplicates
     bar.progress(1.0, text=t("log.read_done", lang, files=len(new)))
@@ -62,7 +82,8 @@ for report in reversed(session.uploads):
         if report.error is not None:
             st.error(report.error.message(lang))
             continue
-        st.caption(t("log.detected", lang, encoding=report.encoding, separator=repr(report.separator)))
+        st.caption(t("log.detected", lang, encoding=ENCODING_NAMES.get(report.encoding, report.encoding),
+                     separator=t(f"log.separator.{SEPARATOR_NAMES[report.separator]}", lang)))
         cols = st.columns(4)
         cols[0].metric(t("log.rows_in", lang), report.rows_in)
         cols[1].metric(t("log.accepted", lang), report.accepted)
@@ -72,7 +93,7 @@ for report in reversed(session.uploads):
             st.info(column.message(lang), icon="🙈")
         if report.problems:
             st.markdown(t("log.problems", lang))
-            table = pd.DataFrame([p.as_dict(lang) for p in report.problems]).rename(columns={
+            table = readable(pd.DataFrame([p.as_dict(lang) for p in report.problems]), lang).rename(columns={
                 "row": t("log.col.row", lang), "column": t("log.col.column", lang),
                 "value": t("log.col.value", lang), "message": t("log.col.message", lang)})
             st.dataframe(table, hide_index=True, width="stretch")
@@ -117,8 +138,8 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
                            catalog=catalog)
         report = check.reports[0]
         if report.error is None and report.rejected == 0:
-            state.replace_log(check.log)  # a backup of the old log is taken first
-            st.success(t("log.edit.saved", lang, rows=report.accepted))
+            state.replace_log(keep_provenance(check.log, edited, log))  # a backup of the old log is taken first
+            state.flash(t("log.edit.saved", lang, rows=report.accepted))
             st.rerun()
         elif report.error is not None:
             st.error(report.error.message(lang))

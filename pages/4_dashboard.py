@@ -15,6 +15,7 @@ from kpi_core.smoothing import smoothed_minutes_per_result
 from pages._ui import charts, state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
+from pages._ui.tables import readable
 
 PERIODS = {"4": 4, "12": 12, "all": None}
 
@@ -41,6 +42,9 @@ kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 change = latest_change(report)
 st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
 st.caption(t("report.key_result", lang, column=column_label(report.key_result, lang)))
+if report.key_result == "reactions":
+    # Without an inquiries column only reactions can stand in for results: say so, and how to do better.
+    st.warning(t("dashboard.reactions_as_results", lang), icon="💡")
 
 
 def figure(value, digits=1):
@@ -83,8 +87,7 @@ for row in latest_kpis.itertuples():
 def chart_with_table(chart, table) -> None:
     chart_tab, table_tab = st.tabs([t("dashboard.tab.chart", lang), t("dashboard.tab.table", lang)])
     chart_tab.altair_chart(chart, width="stretch")
-    table_tab.dataframe(table.rename(columns=lambda c: column_label(c, lang)), hide_index=True,
-                        width="stretch")
+    table_tab.dataframe(readable(table, lang), hide_index=True, width="stretch")
 
 
 st.subheader(t("dashboard.charts", lang))
@@ -110,8 +113,8 @@ period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
 by_category = results_by_category(period_log, key_result=plan.key_result)
 by_category = by_category[by_category["actions"] > 0]
 shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
-st.dataframe(shown[["category", "results_per_hour", "results", "minutes", "thin"]].rename(
-    columns=lambda c: column_label(c, lang)), hide_index=True, width="stretch")
+st.dataframe(readable(shown[["category", "results_per_hour", "results", "minutes", "thin"]], lang),
+             hide_index=True, width="stretch")
 for note in attribution_notes(by_category, lang, category_names):
     st.caption(note)
 

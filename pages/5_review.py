@@ -13,6 +13,7 @@ from kpi_core.sharing import ConventionalFigure, share_report
 from pages._ui import state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
+from pages._ui.tables import readable
 
 FIELDS = ("worked", "change", "thanks", "experiment")
 COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability")
@@ -70,18 +71,19 @@ if position_in_cycle is not None and position_in_cycle.checkpoint:
     with st.container(border=True):
         st.markdown(f"**{point.title(lang)}**")
         st.caption(point.compared(lang))
-        st.dataframe(pd.DataFrame({
+        st.dataframe(readable(pd.DataFrame({
             t("review.col.figure", lang): [c.label(lang) for c in point.changes],
             t("review.col.start", lang): [c.start for c in point.changes],
             t("review.col.now", lang): [c.now for c in point.changes],
-        }), hide_index=True, width="stretch")
+        }), lang), hide_index=True, width="stretch")
         for reflection_week, fields in point.reflections:
             said = " / ".join(str(v) for k, v in fields.items() if k in FIELDS and str(v).strip())
             if said:
                 st.caption(f"{reflection_week.isoformat()}: {said}")
 
 st.subheader(t("review.reflection", lang))
-saved = session.reviews.setdefault(week, {})
+# Kept only once something is written, so opening a week stores nothing.
+saved = dict(session.reviews.get(week, {}))
 if position > 0:
     last = session.reviews.get(week_options[::-1][position - 1], {})
     if last.get("experiment", "").strip():
@@ -96,7 +98,8 @@ if position > 0:
 for field in FIELDS:
     saved[field] = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
                                 placeholder=t(f"review.field.{field}.placeholder", lang), key=f"review_{field}_{week}")
-if any(str(v).strip() for v in saved.values()):
+if week in session.reviews or any(str(v).strip() for v in saved.values()):
+    session.reviews[week] = saved
     st.caption(t("review.kept", lang))
 
 st.subheader(t("review.rest", lang))
@@ -115,7 +118,8 @@ span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=Tr
 followers = st.text_input(t("review.share.conventional", lang), key="share_followers",
                           help=t("review.share.conventional.help", lang))
 conventional = [ConventionalFigure(t("review.share.followers", lang), followers.strip())] if followers.strip() else []
-names = {kpi.id: kpi.name for kpi, _ in plan_kpis(plan, catalog)}
+names = {c.id: {"ja": c.ja, "en": c.en} for c in catalog.template_columns(plan.persona_id)}
+names.update({kpi.id: kpi.name for kpi, _ in plan_kpis(plan, catalog)})
 shared = share_report(report, period=span, week=this["week_start"].date(), conventional=conventional, names=names)
 left, right = st.columns(2)
 left.download_button(t("review.share.markdown", lang), shared.markdown(lang).encode("utf-8"),

@@ -53,7 +53,8 @@ if bundle is not None:
                 st.error(error.message(lang))
             else:
                 state.reload()
-                st.success(t("data.import.done", lang))
+                state.flash(t("data.import.done", lang))
+                st.rerun()
 
 st.subheader(t("data.backups", lang))
 backups = workspace.backups()
@@ -70,7 +71,8 @@ else:
             t("data.backups.restore", lang), key="restore_go"):
         workspace.restore(chosen.id)  # takes a backup of the current content first
         state.reload()
-        st.success(t("data.backups.restored", lang))
+        state.flash(t("data.backups.restored", lang))
+        st.rerun()
 
 st.subheader(t("data.demo", lang))
 st.caption(t("data.demo.help", lang))
@@ -90,7 +92,6 @@ if st.checkbox(t("data.reset.confirm_plan", lang), key="reset_plan_sure") and st
         t("data.reset.plan", lang), key="reset_plan_go"):
     workspace.backup("reset_plan")
     session.plan = default_plan(catalog.personas["office_worker"], catalog)
-    session.plan_touched = set()
     session.define_step = 0
     st.rerun()
 

@@ -185,3 +185,22 @@ def test_categorize_is_applied():
     result = read(csv_text("2025/1/6,投稿,30,1,4,1,", "2025/1/7,返信,30,1,4,1,"),
                   categorize=lambda a: {"投稿": "post"}.get(a, "other"))
     assert list(result.rows["category"]) == ["post", "other"]
+
+
+def test_impossible_and_mistyped_dates_say_what_is_wrong():
+    import datetime as dt
+
+    text = csv_text("2025/2/30,投稿,30,1,4,1,", "2030/1/1,投稿,30,1,4,1,", "1999/12/31,投稿,30,1,4,1,",
+                    "2025/1/6,,30,1,4,1,")
+    report = read_log(text.encode(), "x.csv", today=dt.date(2025, 3, 1)).report
+    assert [(p.row, p.code) for p in report.problems] == [
+        (2, "row.no_such_date"), (3, "row.date_out_of_range"), (4, "row.date_out_of_range"),
+        (5, "row.required_empty_text")]
+    assert "2030/1/1" in report.problems[1].message("ja") and "2025-03-01" in report.problems[1].message("ja")
+    assert report.accepted == 0 and report.rejected == 4
+
+
+def test_rejected_rows_keep_every_field_for_fixing():
+    text = csv_text("2025/1/6,投稿,30,1,4,1,memo,too,many,fields")
+    report = read_log(text.encode(), "x.csv").report
+    assert report.rejected_rows == [(2, ["2025/1/6", "投稿", "30", "1", "4", "1", "memo", "too", "many", "fields"])]

@@ -57,7 +57,7 @@ def test_monthly_value_indicators_against_the_four_weeks_before():
     assert values(share, "conventional") == {"フォロワー数": (8000, 10000, -2000.0)}
 
 
-def test_kpis_show_the_last_week_and_how_often_they_were_met():
+def test_kpis_show_the_period_and_how_often_they_were_met():
     share = share_report(make_report(), period="month", names=NAMES)
     kpis = {r.id: (r.value, r.previous, r.target, r.met_weeks, r.judged_weeks) for r in share.rows
             if r.section == "kpi"}
@@ -125,3 +125,14 @@ def test_bad_requests_raise():
         share_report(make_report(), period="year")
     with pytest.raises(ValueError):
         share_report(make_report(), week=date(2024, 12, 1))
+
+
+def test_monthly_kpis_are_the_mean_of_the_weeks_and_unrecorded_counts_stay_unknown():
+    report = make_report()
+    last = report.kpis.index[report.kpis["id"] == "inquiries_per_week"][-1]
+    report.kpis.loc[last, "value"] = 5.0  # one strong last week must not stand for the whole period
+    share = share_report(report, period="month", names=NAMES)
+    kpis = {r.id: r.value for r in share.rows if r.section == "kpi"}
+    assert kpis["inquiries_per_week"] == pytest.approx((2 + 2 + 2 + 5) / 4)
+    report.weeks["thanks"] = pd.array([None] * len(report.weeks), dtype="Int64")
+    assert values(share_report(report, period="month"))["thanks"][0] is None

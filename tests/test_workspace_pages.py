@@ -119,3 +119,66 @@ def test_deleting_the_log_asks_first_and_can_be_undone(workspace_path):
     at.checkbox(key="restore_sure").check().run()
     button(at, "restore_go").click().run()
     assert len(at.session_state["log"]) == 4
+
+
+def test_two_tabs_editing_the_plan_and_a_review_keep_both_changes(workspace_path):
+    tab_a = upload(open_page("log"), ("good.csv", WORKED))
+    tab_b = open_page("define")
+    tab_a.switch_page("pages/2_persona.py")
+    tab_a.run()
+    tab_a.number_input(key="persona_budget").set_value(240).run()
+    tab_b.text_input(key="define_person").input("育休明けの30代営業職").run()
+    for tab, field, text in ((tab_a, "change", "夜の返信を減らす"), (tab_b, "thanks", "DMでお礼")):
+        tab.switch_page("pages/5_review.py")
+        tab.run()
+        tab.text_area(key=f"review_{field}_2025-01-13").input(text).run()
+    fresh = open_page("home")
+    assert fresh.session_state["plan"].weekly_budget_minutes == 240
+    assert fresh.session_state["plan"].statement.person == "育休明けの30代営業職"
+    review = fresh.session_state["reviews"]["2025-01-13"]
+    assert (review["change"], review["thanks"]) == ("夜の返信を減らす", "DMでお礼")
+
+
+def test_opening_a_week_stores_no_empty_review(workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.switch_page("pages/5_review.py")
+    at.run()
+    assert at.session_state["reviews"] == {}
+    with Workspace.open(workspace_path) as stored:
+        assert stored.load_reviews() == {}
+
+
+def test_choosing_another_persona_resets_its_budget_and_targets(workspace_path):
+    at = open_page("persona")
+    at.number_input(key="persona_budget").set_value(150).run()
+    button(at, "choose_homemaker").click().run()
+    assert at.number_input(key="persona_budget").value == at.session_state["plan"].weekly_budget_minutes != 150
+    again = open_page("home")
+    assert "persona" in again.session_state["plan"].steps_done  # the path remembers the choice
+
+
+def test_editing_rows_keeps_where_the_others_came_from(workspace_path):
+    at = upload(open_page("log"), ("good.csv", WORKED))
+    at.session_state["log_editor"] = {
+        "edited_rows": {"1": {"minutes": 35}},
+        "added_rows": [{"date": "2025-01-14", "action": "DM", "minutes": 10, "reactions": 1, "quality": 3}],
+        "deleted_rows": [],
+    }
+    at.run()
+    next(b for b in at.button if b.label == t("log.edit.apply", "ja")).click().run()
+    log = at.session_state["log"]
+    assert len(log) == 5 and sorted(log["minutes"]) == [10, 20, 30, 30, 35]
+    assert list(log["source"]).count("good.csv") == 4
+    assert set(log.loc[log["source"] == "good.csv", "source_row"]) == {2, 3, 4, 5}
+    assert t("log.edit.saved", "ja", rows=5) in [s.value for s in at.success]
+
+
+def test_an_editor_row_without_a_date_is_reported_not_a_crash(workspace_path):
+    at = open_page("log")
+    at.session_state["log_editor"] = {"edited_rows": {}, "deleted_rows": [],
+                                      "added_rows": [{"action": "投稿", "minutes": 30, "reactions": 1, "quality": 4}]}
+    at.run()
+    next(b for b in at.button if b.label == t("log.edit.apply", "ja")).click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [t("log.edit.problem", "ja", row=1, column="日付",
+                                             message=t("reader.row.required_empty", "ja", column="日付", value=""))]

@@ -37,6 +37,7 @@ def page_setup(page_id: str) -> str:
         t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
         on_change=_on_lang_change,
     )
+    state.show_flash()
     demo = st.session_state.demo
     if demo is not None:
         banner = st.container(border=True)
@@ -72,9 +73,9 @@ def current_journey() -> Journey:
     statement = session.plan.statement
     return journey(
         statement_complete=bool(statement.person.strip() and statement.problem.strip() and statement.solution.strip()),
-        persona_chosen="persona" in session.plan_touched,
+        persona_chosen="persona" in session.plan.steps_done,
         log_rows=len(session.log),
-        dashboard_seen="dashboard" in session.plan_touched,
+        dashboard_seen="dashboard" in session.plan.steps_done,
         reviews_written=sum(1 for r in session.reviews.values() if any(str(v).strip() for v in r.values())),
     )
 

@@ -38,8 +38,8 @@ def ensure_state() -> None:
         state.demo = None
         state.own_ws = None
         _load(state.ws)
-    elif state.ws.row_count() != len(state.log):
-        state.log = state.ws.load_log()  # another tab added rows: show them
+    else:
+        _catch_up(state.ws)
     if "define_step" not in state:
         state.define_step = 0
 
@@ -50,9 +50,6 @@ def _load(workspace: Workspace) -> None:
     if stored is None:
         catalog = default_catalog()
         stored = default_plan(catalog.personas["office_worker"], catalog)
-        state.plan_touched = set()  # path steps the person has worked on: define, persona, dashboard
-    else:
-        state.plan_touched = {"persona"}
     state.plan = stored
     state.saved_plan = plan_to_yaml(stored)
     state.log = workspace.load_log()
@@ -60,6 +57,23 @@ def _load(workspace: Workspace) -> None:
     state.saved_reviews = copy.deepcopy(state.reviews)
     state.uploads = []  # FileReports of the files read in this visit, newest last
     state.seen_uploads = set()  # fingerprints of files already read, so a rerun adds nothing twice
+
+
+def _catch_up(workspace: Workspace) -> None:
+    """Take in what another tab saved since this tab's last run, so saving here does not undo it.
+
+    Each run saves its own changes at its end (autosave), so at the start of a run this tab has nothing
+    unsaved and adopting the stored plan, reviews and log loses nothing.
+    """
+    state = st.session_state
+    stored = workspace.load_plan()
+    if stored is not None and plan_to_yaml(stored) != state.saved_plan:
+        state.plan, state.saved_plan = stored, plan_to_yaml(stored)
+    reviews = workspace.load_reviews()
+    if reviews != state.saved_reviews:
+        state.reviews, state.saved_reviews = reviews, copy.deepcopy(reviews)
+    if workspace.row_count() != len(state.log):
+        state.log = workspace.load_log()
 
 
 def autosave() -> None:
@@ -150,5 +164,18 @@ def log() -> pd.DataFrame:
 
 
 def touch(step: str) -> None:
-    """Remember that the person has worked on a step of the path."""
-    st.session_state.plan_touched.add(step)
+    """Remember, with the plan, that the person has worked on a step of the path."""
+    if step not in st.session_state.plan.steps_done:
+        st.session_state.plan.steps_done.append(step)
+
+
+def flash(message: str) -> None:
+    """A confirmation to show on the next run (st.rerun would otherwise wipe it before it is seen)."""
+    st.session_state.flash = message
+
+
+def show_flash() -> None:
+    """Show and forget the pending confirmation, if any."""
+    message = st.session_state.pop("flash", None)
+    if message:
+        st.success(message)

@@ -1,0 +1,25 @@
+"""Tables as a person reads them: named columns, dates without times, rounded numbers, — for unknown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi_core.report import column_label
+
+
+def _cell(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, bool):
+        return "✓" if value else "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
+    return value
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy for display only (never for export): every cell as text, column names in `lang`."""
+    shown = frame.astype(object).map(_cell)
+    return shown.rename(columns=lambda c: column_label(c, lang))
