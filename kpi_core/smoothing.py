@@ -17,6 +17,9 @@ DEFAULT_HALF_LIFE_WEEKS = 4.0
 COLUMNS = ("smoothed_minutes", "smoothed_results", "smoothed_minutes_per_result")
 
 
+MIN_SMOOTHED_RESULTS = 0.1  # results per week (one every ten weeks)
+
+
 def decay(half_life_weeks: float) -> float:
     """m = 0.5 ** (1 / half_life_weeks): the weight a week keeps per week that passes (unitless, 0 < m < 1)."""
     if not half_life_weeks > 0 or math.isinf(half_life_weeks):
@@ -74,7 +77,9 @@ def smoothed_minutes_per_result(weeks: pd.DataFrame,
     smooth_minutes = smooth(minutes, half_life_weeks, skip)
     smooth_results = smooth(results, half_life_weeks, skip)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(smooth_results > 0, smooth_minutes / smooth_results, np.nan)
+        # After a long run of result-less weeks the smoothed results fade towards zero and the ratio would
+        # climb without bound; below one result every MIN_SMOOTHED_RESULTS⁻¹ weeks there is no figure to give.
+        ratio = np.where(smooth_results >= MIN_SMOOTHED_RESULTS, smooth_minutes / smooth_results, np.nan)
     return pd.DataFrame({
         "week_start": weeks["week_start"].to_numpy(),
         "minutes": minutes,

@@ -95,3 +95,15 @@ def test_nan_before_the_first_counted_week():
 
 def test_the_smoothing_is_explained_with_its_half_life():
     assert "半減期4週" in explain("ja") and "half-life 2.5 weeks" in explain("en", 2.5)
+
+
+def test_a_long_run_without_results_gives_no_figure_instead_of_an_absurd_one():
+    weeks = pd.DataFrame({
+        "week_start": pd.date_range("2025-01-06", periods=30, freq="7D"),
+        "minutes": [60.0] + [0.0] * 28 + [60.0],
+        "results": pd.array([2] + [0] * 29, dtype="Int64"),
+        "minutes_per_result": [30.0] + [np.nan] * 29,
+    })
+    smoothed = smoothed_minutes_per_result(weeks)["smoothed_minutes_per_result"]
+    assert smoothed.iloc[0] == pytest.approx(30.0)
+    assert np.isnan(smoothed.iloc[-1])  # 29 weeks on, the one old result no longer stands for anything
