@@ -129,7 +129,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # A browser set to Japanese, in Japan: the app picks its language from the browser.
+    # A browser set to Japanese, in Japan, as most users have it (the app starts in Japanese either way).
     return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo", "viewport": DESKTOP}
 
 
@@ -337,6 +337,17 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
     open_from_sidebar(page, "nav.review", "review.title", "review")
     expect(page.get_by_label(ja("review.field.worked"), exact=True)).to_have_value(REFLECTION)
+
+    # English is one click away, and switches everything: the title, the navigation, the fields.
+    page.set_viewport_size(DESKTOP)  # back on a laptop, where the sidebar stays open
+    settle(page)
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    settle(page)
+    expect(main_heading(page, t("review.title", "en"))).to_be_visible()
+    nav = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
+    expect(nav.filter(has_text=t("nav.dashboard", "en"))).to_have_count(1)
+    expect(nav.filter(has_text=ja("nav.dashboard"))).to_have_count(0)
+    expect(page.get_by_label(t("review.field.worked", "en"), exact=True)).to_have_value(REFLECTION)
 
     assert not page.page_errors, page.page_errors
 

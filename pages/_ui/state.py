@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.demo import demo_log, demo_plan
-from kpi_core.messages import DEFAULT_LANG, LANGS, normalize_lang
+from kpi_core.messages import DEFAULT_LANG, LANGS
 from kpi_core.personas import default_catalog
 from kpi_core.plan import Plan, default_plan, plan_to_yaml
 from kpi_core.workspace import UploadInfo, Workspace, default_workspace_path
@@ -32,7 +32,7 @@ def ensure_state() -> None:
     """Fill in whatever this visit has not set yet (plain keys survive page changes; widget keys do not)."""
     state = st.session_state
     if "lang" not in state:
-        state.lang = _browser_lang()
+        state.lang = DEFAULT_LANG  # Japanese first, whatever the browser says; English is one click away
     if "ws" not in state:
         state.ws = Workspace.open(":memory:" if hosted() else default_workspace_path())
         state.demo = None
@@ -133,14 +133,6 @@ def leave_demo() -> None:
     state.ws.close()
     state.ws, state.own_ws, state.demo = state.own_ws, None, None
     _load(state.ws)
-
-
-def _browser_lang() -> str:
-    try:
-        locale = st.context.locale
-    except Exception:  # older Streamlit or a test context without a browser
-        locale = None
-    return normalize_lang(locale) if locale else DEFAULT_LANG
 
 
 def lang() -> str:
