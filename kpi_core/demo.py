@@ -242,7 +242,7 @@ def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.
         "date": pd.Series(np.array([d for d, _ in dated], dtype="datetime64[D]").astype("datetime64[us]")),
         "action": pd.Series([e.action for e in entries], dtype=object),
     })
-    frame["category"] = pd.Series(np.array([catalog.category_of(e.action) for e in entries], dtype=object))
+    frame["category"] = pd.Series([catalog.category_of(e.action) for e in entries], dtype=object)
     frame["minutes"] = pd.Series([e.minutes for e in entries], dtype="float64")
     frame["reactions"] = pd.Series([e.reactions for e in entries], dtype="Int64")
     frame["quality"] = pd.Series([e.quality for e in entries], dtype="Int64")

@@ -221,23 +221,33 @@ def _parse_table(text: str, separator: str, width: int) -> pd.DataFrame:
     the widest row is measured and the text read again with room for it.
     """
     options = dict(
-        sep=separator, header=None, dtype=str, keep_default_na=False, na_filter=False,
+        # "category": the C parser hands back each column as codes into its distinct values, which is what
+        # validation works on (each distinct value is parsed once) and far cheaper than one string per cell.
+        sep=separator, header=None, dtype="category", keep_default_na=False, na_filter=False,
         skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
+        low_memory=False,  # one pass: no chunks of categoricals to merge afterwards
     )
+    # UTF-8 bytes go to the C tokenizer as they are; a str would be re-encoded chunk by chunk in Python.
+    data = text.encode("utf-8")
     try:
-        return pd.read_csv(io.StringIO(text), names=list(range(width + 1)), **options)
+        return pd.read_csv(io.BytesIO(data), names=list(range(width + 1)), encoding="utf-8", **options)
     except pd.errors.ParserError:
         widest = max((len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)), default=0)
-        return pd.read_csv(io.StringIO(text), names=list(range(max(widest, width + 1))), **options)
+        return pd.read_csv(io.BytesIO(data), names=list(range(max(widest, width + 1))), encoding="utf-8", **options)
 
 
 class _Distinct:
     """A column as codes into its distinct values: logs repeat values, so each is parsed only once."""
 
     def __init__(self, raw: pd.Series) -> None:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        if isinstance(raw.dtype, pd.CategoricalDtype):
+            codes, uniques = raw.array.codes, raw.array.categories.to_numpy(dtype=object).tolist()
+            if (codes < 0).any():  # a missing cell (never expected with na_filter off): read as empty
+                codes, uniques = np.where(codes < 0, len(uniques), codes), [*uniques, ""]
+        else:
+            codes, uniques = pd.factorize(raw, use_na_sentinel=False)
         self.codes = codes
-        self.raw = [str(u) for u in uniques]
+        self.raw = [u if isinstance(u, str) else str(u) for u in uniques]
         self.stripped = [u.translate(_INVISIBLE_TABLE).strip() for u in self.raw]
         self.filled = np.array([bool(u) for u in self.stripped], dtype=bool)[codes]
 
@@ -294,9 +304,8 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
         bad |= wrong
         if column.kind == "date":
             # A mistyped year (2030 for 2025) would stretch every chart over empty years: ask instead.
-            days = pd.Series(values)
-            latest, earliest = pd.Timestamp(today + dt.timedelta(days=FUTURE_DAYS)), pd.Timestamp(EARLIEST)
-            odd = (days.notna() & ((days > latest) | (days < earliest))).to_numpy()
+            latest = np.datetime64(today + dt.timedelta(days=FUTURE_DAYS), "us")
+            odd = ~np.isnat(values) & ((values > latest) | (values < np.datetime64(EARLIEST, "us")))
             for i in np.flatnonzero(odd & ~bad):
                 value = distinct[pos].raw[distinct[pos].codes[i]]
                 problems.append(Problem(int(row_numbers[i]), header[pos], value, "row.date_out_of_range",
@@ -318,7 +327,8 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
         report.rejected_rows.append((int(row_numbers[i]), cells_written))
 
     frame = pd.DataFrame({k: v[keep] for k, v in out.items()})
-    frame["category"] = _categories(frame["action"], categorize)
+    action_position = next(pos for pos, column_id in mapping.items() if column_id == "action")
+    frame["category"] = pd.Series(_categories(distinct[action_position], categorize)[keep], dtype=object)
     frame["source"] = report.name
     frame["source_row"] = row_numbers[keep].astype("int64")
     rest = [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
@@ -326,15 +336,28 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
     return ReadResult(report, frame[[*ordered, "source", "source_row"]])
 
 
-def _categories(actions: pd.Series, categorize) -> pd.Series:
+def _categories(actions: _Distinct, categorize) -> np.ndarray:
+    """The category of every row, asked once per distinct action text."""
     if categorize is None:
-        return pd.Series("other", index=actions.index, dtype=object)
-    codes, uniques = pd.factorize(actions, use_na_sentinel=False)
-    return pd.Series(np.array([categorize(a) for a in uniques], dtype=object)[codes], index=actions.index)
+        return np.full(len(actions.codes), "other", dtype=object)
+    return actions.take([categorize(cells.unprotect(a)) for a in actions.stripped])
+
+
+def _dates(texts: list[str]) -> np.ndarray:
+    """datetime64 per distinct text (NaT when unreadable): the two spellings Excel and Sheets write are parsed
+    together, the rest (令和7年1月6日, 2025.1.6, …) one by one."""
+    series = pd.Series(texts, dtype=object)
+    days = pd.to_datetime(series, format="%Y/%m/%d", errors="coerce")
+    missing = days.isna().to_numpy() & (series != "").to_numpy()
+    if missing.any():
+        days[missing] = pd.to_datetime(series[missing], format="%Y-%m-%d", errors="coerce")
+    slow = days.isna().to_numpy() & (series != "").to_numpy()
+    if slow.any():
+        days[slow] = pd.to_datetime(series[slow].map(cells.parse_date), errors="coerce")
+    return days.to_numpy(dtype="datetime64[us]")
 
 
 _PARSERS = {
-    "date": cells.parse_date,
     "minutes": cells.parse_minutes,
     "count": cells.parse_count,
     "rating": cells.parse_rating,
@@ -345,17 +368,19 @@ def _parse_column(column: _Distinct, kind: str) -> tuple[pd.Series | pd.api.exte
     """(values, invalid mask) for one column; invalid is only meaningful where the cell is filled."""
     if kind == "text":
         # Text keeps the user's characters (no NFKC: ① or ～ must stay as written); only invisibles go.
+        # object, not pandas' Arrow strings: converting every cell would cost more than the whole parse.
         return pd.Series(column.take([cells.unprotect(u) for u in column.stripped]), dtype=object), \
             np.zeros(len(column.codes), dtype=bool)
+    if kind == "date":
+        per_distinct = _dates(column.stripped)
+        return per_distinct[column.codes], np.isnat(per_distinct)[column.codes]
     parse = _PARSERS[kind]
     parsed = [parse(u) if u else None for u in column.stripped]
     invalid = np.array([p is None for p in parsed], dtype=bool)[column.codes]
-    if kind == "date":
-        per_distinct = pd.to_datetime(pd.Series(parsed, dtype=object), errors="coerce").astype("datetime64[us]")
-        return pd.Series(per_distinct.to_numpy()[column.codes]), invalid
     if kind == "minutes":
         invalid |= np.array([p is not None and p > MAX_MINUTES_PER_ROW for p in parsed], dtype=bool)[column.codes]
         numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
-        return pd.Series(numbers[column.codes]), invalid
-    numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
-    return pd.Series(pd.array(numbers[column.codes], dtype="Float64").astype("Int64")), invalid
+        return numbers[column.codes], invalid
+    whole = np.array([0 if p is None else int(p) for p in parsed], dtype="int64")
+    missing = np.array([p is None for p in parsed], dtype=bool)
+    return pd.arrays.IntegerArray(whole[column.codes], missing[column.codes]), invalid
