@@ -326,7 +326,7 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
             cells_written.pop()  # keep every extra field the row had, but not the parser's spare column
         report.rejected_rows.append((int(row_numbers[i]), cells_written))
 
-    frame = pd.DataFrame({k: v[keep] for k, v in out.items()})
+    frame = pd.DataFrame({k: _kept(v, keep) for k, v in out.items()})  # one fresh 0..n-1 index for all
     action_position = next(pos for pos, column_id in mapping.items() if column_id == "action")
     frame["category"] = pd.Series(_categories(distinct[action_position], categorize)[keep], dtype=object)
     frame["source"] = report.name
@@ -334,6 +334,16 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
     rest = [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
     ordered = ["date", "action", "category", *rest]
     return ReadResult(report, frame[[*ordered, "source", "source_row"]])
+
+
+def _kept(values, keep: np.ndarray):
+    """The kept rows of one parsed column, positionally, with text left as Python strings (object dtype)."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object) if values.dtype == object else values.array
+    kept = values[keep]
+    if isinstance(kept, np.ndarray) and kept.dtype == object:
+        return pd.Series(kept, dtype=object)
+    return pd.Series(kept)
 
 
 def _categories(actions: _Distinct, categorize) -> np.ndarray:

@@ -204,3 +204,14 @@ def test_rejected_rows_keep_every_field_for_fixing():
     text = csv_text("2025/1/6,投稿,30,1,4,1,memo,too,many,fields")
     report = read_log(text.encode(), "x.csv").report
     assert report.rejected_rows == [(2, ["2025/1/6", "投稿", "30", "1", "4", "1", "memo", "too", "many", "fields"])]
+
+
+def test_categories_stay_with_their_rows_after_a_rejected_row():
+    text = csv_text("2025/1/6,投稿,30,1,4,1,", "2025/1/7,返信,x,1,4,1,", "2025/1/8,DM,30,1,4,1,",
+                    "2025/1/9,返信,30,1,4,1,")
+    names = {"投稿": "post", "返信": "reply", "DM": "dm"}
+    rows = read(text, categorize=lambda a: names.get(a, "other")).rows
+    assert list(rows["action"]) == ["投稿", "DM", "返信"]
+    assert list(rows["category"]) == ["post", "dm", "reply"]
+    assert list(rows["source_row"]) == [2, 4, 5]
+    assert rows["minutes"].tolist() == [30, 30, 30] and rows.index.tolist() == [0, 1, 2]
