@@ -42,9 +42,10 @@ def placeholder(field: str) -> str:
 for field in fields:
     widget = st.text_area if field in LONG_FIELDS else st.text_input
     value = widget(t(f"define.field.{field}", lang), value=getattr(statement, field),
-                   placeholder=placeholder(field), key=f"define_{field}")
-    # Copied into the plan at once, so leaving the page or the step loses nothing.
-    setattr(statement, field, value)
+                   placeholder=placeholder(field), key=state.widget_key(f"define_{field}"))
+    # Copied into the plan at once (saved at the end of the run), so leaving the page or the step loses nothing.
+    if state.user_edit(f"define_{field}", value, getattr(statement, field)):
+        setattr(statement, field, value)
 
 if fields:
     state.touch("define")
@@ -52,12 +53,12 @@ if fields:
 if name == "result":
     generated = statement_sentence(replace(statement, sentence=""), lang)
     sentence = st.text_area(t("define.result.sentence_edit", lang), value=statement.sentence or generated,
-                            key="define_sentence")
+                            key=state.widget_key("define_sentence"))
     # Only a real edit is kept, so the generated sentence follows later answers and the language.
     statement.sentence = "" if sentence == generated else sentence
     suggested = custom_kpi_name(replace(statement, custom_kpi=""), lang)
     edited = st.text_input(t("define.result.custom_kpi", lang), value=statement.custom_kpi or suggested,
-                           help=t("define.result.custom_kpi.help", lang), key="define_custom_kpi")
+                           help=t("define.result.custom_kpi.help", lang), key=state.widget_key("define_custom_kpi"))
     statement.custom_kpi = "" if edited == suggested else edited
     st.page_link(PAGE_FILES["persona"], label=t("define.to_persona", lang), icon="➡️")
 

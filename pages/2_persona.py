@@ -37,9 +37,7 @@ for start in range(0, len(personas), 2):
                 # The value statement and the week settings are the person's own: keep them.
                 plan.persona_id, plan.kpis = fresh.persona_id, fresh.kpis
                 plan.weekly_budget_minutes = fresh.weekly_budget_minutes
-                # The widgets below remember the old persona's values; let them start from the new plan.
-                for key in [k for k in session if str(k).startswith(("use_", "target_", "persona_budget"))]:
-                    del session[key]
+                state.refresh_widgets()  # the inputs below start again from the new persona's plan
                 state.touch("persona")
                 st.rerun()
 
@@ -47,33 +45,37 @@ persona = catalog.personas[plan.persona_id]
 st.divider()
 st.subheader(t("persona.your_kpis", lang, persona=persona.name[lang]))
 
-plan.weekly_budget_minutes = int(st.number_input(
+budget = int(st.number_input(
     t("persona.budget", lang), min_value=30, max_value=5000, step=30, value=int(plan.weekly_budget_minutes),
-    help=t("persona.budget.help", lang), key="persona_budget"))
+    help=t("persona.budget.help", lang), key=state.widget_key("persona_budget")))
+if state.user_edit("persona_budget", budget, plan.weekly_budget_minutes):
+    plan.weekly_budget_minutes = budget
 
 targets = {choice.id: choice.target for choice in plan.kpis}
 chosen: list[KpiChoice] = []
 for kpi in catalog.available_kpis(plan.persona_id):
     with st.container(border=True):
         use = st.checkbox(f"**{kpi.name[lang]}**" + (t("persona.core_tag", lang) if kpi.core else ""),
-                          value=kpi.id in targets, key=f"use_{kpi.id}")
+                          value=kpi.id in targets, key=state.widget_key(f"use_{kpi.id}"))
         st.caption(kpi.measures[lang])
         with st.expander(t("persona.why", lang)):
             st.write(kpi.why[lang])
         if use:
             target = st.number_input(t("persona.target", lang, unit=kpi.unit[lang]), min_value=0.0,
-                                     value=float(targets.get(kpi.id, kpi.target)), step=0.5, key=f"target_{kpi.id}")
+                                     value=float(targets.get(kpi.id, kpi.target)), step=0.5,
+                                     key=state.widget_key(f"target_{kpi.id}"))
             chosen.append(KpiChoice(kpi.id, target))
 
 custom_name = custom_kpi_name(plan.statement, lang)
 if plan.statement.person.strip() and plan.statement.problem.strip():
     with st.container(border=True):
         use = st.checkbox(t("persona.custom", lang, name=custom_name), value=CUSTOM_KPI_ID in targets,
-                          key="use_custom")
+                          key=state.widget_key("use_custom"))
         st.caption(t("report.custom.measures", lang))
         if use:
             target = st.number_input(t("persona.target", lang, unit=t("report.custom.unit", lang)), min_value=0.0,
-                                     value=float(targets.get(CUSTOM_KPI_ID, 1.0)), step=1.0, key="target_custom")
+                                     value=float(targets.get(CUSTOM_KPI_ID, 1.0)), step=1.0,
+                                     key=state.widget_key("target_custom"))
             chosen.append(KpiChoice(CUSTOM_KPI_ID, target))
 else:
     st.caption(t("persona.custom.missing", lang))

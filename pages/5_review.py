@@ -90,14 +90,18 @@ if position > 0:
         st.info(t("review.last_experiment", lang, text=last["experiment"]))
         verdicts = ["keep", "drop", "unclear"]
         current = saved.get("verdict")
-        verdict = st.radio(t("review.verdict", lang), verdicts, horizontal=True, key=f"verdict_{week}",
+        verdict = st.radio(t("review.verdict", lang), verdicts, horizontal=True,
+                           key=state.widget_key(f"verdict_{week}"),
                            index=verdicts.index(current) if current in verdicts else None,
                            format_func=lambda v: t(f"review.verdict.{v}", lang))
         if verdict:
             saved["verdict"] = verdict
 for field in FIELDS:
-    saved[field] = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
-                                placeholder=t(f"review.field.{field}.placeholder", lang), key=f"review_{field}_{week}")
+    value = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
+                                placeholder=t(f"review.field.{field}.placeholder", lang),
+                                key=state.widget_key(f"review_{field}_{week}"))
+    if state.user_edit(f"review_{field}_{week}", value, saved.get(field, "")):
+        saved[field] = value
 if week in session.reviews or any(str(v).strip() for v in saved.values()):
     session.reviews[week] = saved
     st.caption(t("review.kept", lang))

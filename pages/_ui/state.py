@@ -42,6 +42,8 @@ def ensure_state() -> None:
         _catch_up(state.ws)
     if "define_step" not in state:
         state.define_step = 0
+    if "widget_version" not in state:
+        state.widget_version = 0
 
 
 def _load(workspace: Workspace) -> None:
@@ -76,6 +78,33 @@ def _catch_up(workspace: Workspace) -> None:
         state.log = workspace.load_log()
 
 
+def user_edit(key: str, value: object, current: object) -> bool:
+    """True when an input's value is the person's own edit made in this tab, not just what it showed before.
+
+    An input keeps the value it last showed; if another tab changed that field meanwhile, copying the input
+    back would undo the other tab's change. Only a value that differs from what this tab last drew counts.
+    """
+    seen_key = f"_seen_{key}"
+    last = st.session_state.get(seen_key, current)
+    st.session_state[seen_key] = value
+    return value != last
+
+
+def refresh_widgets() -> None:
+    """Make every input start again from the stored values (after another tab saved, an import, a restore…).
+
+    A browser sends its widgets' current values with each rerun, so deleting their keys is not enough:
+    new keys make new widgets, which take their value from the plan and the reviews.
+    """
+    st.session_state.widget_version = st.session_state.get("widget_version", 0) + 1
+
+
+def widget_key(name: str) -> str:
+    """The key of an input that shows stored data: `name`, renewed by refresh_widgets()."""
+    version = st.session_state.get("widget_version", 0)
+    return name if version == 0 else f"{name}~{version}"
+
+
 def autosave() -> None:
     """Write the plan and the reviews when they changed in this run (called once at the end of a page)."""
     state = st.session_state
@@ -107,6 +136,7 @@ def replace_log(rows: pd.DataFrame) -> None:
 def reload() -> None:
     """Read everything again from the workspace (after an import or a restore)."""
     _load(st.session_state.ws)
+    refresh_widgets()
 
 
 def start_demo(persona_id: str, today: dt.date | None = None) -> None:
@@ -123,6 +153,7 @@ def start_demo(persona_id: str, today: dt.date | None = None) -> None:
         state.ws.close()
     state.ws, state.demo = demo, persona_id
     _load(demo)
+    refresh_widgets()
 
 
 def leave_demo() -> None:
@@ -133,6 +164,7 @@ def leave_demo() -> None:
     state.ws.close()
     state.ws, state.own_ws, state.demo = state.own_ws, None, None
     _load(state.ws)
+    refresh_widgets()
 
 
 def lang() -> str:
