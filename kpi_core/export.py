@@ -52,6 +52,10 @@ def template_csv_bytes(columns: Sequence[Column], lang: str = "ja") -> bytes:
 
 def rejected_csv_bytes(header: Sequence[str], rejected: Sequence[tuple[int, list[str]]],
                        problem_header: str, problems_by_row: dict[int, str]) -> bytes:
-    """The rejected rows as written, under their original header, with what to fix in a last column."""
-    rows = [[*cells, problems_by_row.get(row, "")] for row, cells in rejected]
-    return csv_bytes([*header, problem_header], rows)
+    """The rejected rows as written, under their original header, with what to fix in a first column.
+
+    First, not last: a row with too many cells would push a last column out from under its header.
+    Uploaded again, that column is reported as not used and the rows are read as usual.
+    """
+    rows = [[problems_by_row.get(row, ""), *cells] for row, cells in rejected]
+    return csv_bytes([problem_header, *header], rows)

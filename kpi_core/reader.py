@@ -259,7 +259,8 @@ class _Distinct:
 def _code(column: Column, value: str, empty: bool) -> str:
     """The message code for a cell that cannot be used."""
     if empty:
-        return "row.required_empty_text" if column.kind == "text" else "row.required_empty"
+        return {"text": "row.required_empty_text", "date": "row.required_empty_date"}.get(column.kind,
+                                                                                          "row.required_empty")
     if column.kind == "date" and cells.looks_like_date(value):
         return "row.no_such_date"
     return f"row.invalid_{column.kind}"

@@ -15,7 +15,7 @@ from kpi_core.smoothing import smoothed_minutes_per_result
 from pages._ui import charts, state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
-from pages._ui.tables import readable
+from pages._ui.tables import compact, readable
 
 PERIODS = {"4": 4, "12": 12, "all": None}
 
@@ -80,8 +80,8 @@ for row in latest_kpis.itertuples():
     kpi = names.get(row.id)
     label = kpi.name[lang] if kpi else row.id
     verdict = "—" if row.met is None or str(row.met) == "<NA>" else ("✅" if row.met else "⏳")
-    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=label, value=figure(row.value, 2),
-               target=figure(row.target, 2), unit=kpi.unit[lang] if kpi else ""))
+    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=label, value=compact(row.value),
+               target=compact(row.target), unit=kpi.unit[lang] if kpi else ""))
 
 
 def chart_with_table(chart, table) -> None:

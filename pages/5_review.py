@@ -122,7 +122,8 @@ span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=Tr
 followers = st.text_input(t("review.share.conventional", lang), key="share_followers",
                           help=t("review.share.conventional.help", lang))
 conventional = [ConventionalFigure(t("review.share.followers", lang), followers.strip())] if followers.strip() else []
-names = {c.id: {"ja": c.ja, "en": c.en} for c in catalog.template_columns(plan.persona_id)}
+names = {c.id: {code: column_label(c.id, code) if column_label(c.id, code) != c.id else c.header(code).replace("_", " ")
+                for code in ("ja", "en")} for c in catalog.template_columns(plan.persona_id)}
 names.update({kpi.id: kpi.name for kpi, _ in plan_kpis(plan, catalog)})
 shared = share_report(report, period=span, week=this["week_start"].date(), conventional=conventional, names=names)
 left, right = st.columns(2)

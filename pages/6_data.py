@@ -33,7 +33,9 @@ st.download_button(t("data.export.button", lang), workspace.export_zip(),
                    key="export_zip", type="primary")
 
 st.subheader(t("data.import", lang))
-bundle = st.file_uploader(t("data.import.file", lang), type=["zip"], key="import_zip")
+# A fresh key after each import empties the uploader, so one more click cannot import the file twice.
+bundle = st.file_uploader(t("data.import.file", lang), type=["zip"],
+                          key=f"import_zip_{session.get('imports_done', 0)}")
 if bundle is not None:
     data = bundle.getvalue()
     preview = workspace.preview_import(data)
@@ -52,6 +54,8 @@ if bundle is not None:
             except WorkspaceError as error:
                 st.error(error.message(lang))
             else:
+                session.imports_done = session.get("imports_done", 0) + 1
+                session.pop("import_sure", None)
                 state.reload()
                 state.flash(t("data.import.done", lang))
                 st.rerun()

@@ -52,3 +52,14 @@ def test_write_then_read_gives_the_same_rows(memos, lang):
     })
     back = read_log(log_csv_bytes(log, lang), "back.csv").rows
     pd.testing.assert_frame_equal(back[CONTENT], log[CONTENT], check_dtype=False)
+
+
+def test_rejected_rows_file_puts_what_to_fix_first_and_keeps_every_cell():
+    from kpi_core.export import rejected_csv_bytes
+
+    data = rejected_csv_bytes(["日付", "投入時間(分)"], [(3, ["2025/1/6", "abc", "extra"])], "直すところ",
+                              {3: "時間を直す"})
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines == ["直すところ,日付,投入時間(分)", "時間を直す,2025/1/6,abc,extra"]
+    back = read_log(data, "again.csv").report
+    assert [c.reason for c in back.ignored_columns] == ["unknown"]  # the note column is said aloud, not read

@@ -118,7 +118,7 @@ def test_every_rejected_row_is_reported_with_row_column_and_value():
     assert report.rows_in == report.accepted + report.rejected
     found = [(p.row, p.column, p.value, p.code) for p in report.problems]
     assert found == [
-        (3, "日付", "", "row.required_empty"),
+        (3, "日付", "", "row.required_empty_date"),
         (4, "投入時間(分)", "abc", "row.invalid_minutes"),
         (4, "質的評価", "9", "row.invalid_rating"),
         (5, "問い合わせ数", "x", "row.invalid_count"),

@@ -182,5 +182,5 @@ def test_an_editor_row_without_a_date_is_reported_not_a_crash(workspace_path):
     at.run()
     next(b for b in at.button if b.label == t("log.edit.apply", "ja")).click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [t("log.edit.problem", "ja", row=1, column="日付",
-                                             message=t("reader.row.required_empty", "ja", column="日付", value=""))]
+    message = t("reader.row.required_empty_date", "ja", column="日付", value="")
+    assert [e.value for e in at.error] == [t("log.edit.problem", "ja", row=1, column="日付", message=message)]

@@ -7,6 +7,12 @@ import pandas as pd
 from kpi_core.report import column_label
 
 
+def compact(value: object) -> str:
+    """A number as people write it: 3, 0.5, 1,200, 45.33 — and — when unknown."""
+    cell = _cell(float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value)
+    return str(cell)
+
+
 def _cell(value: object) -> object:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
