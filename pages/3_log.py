@@ -128,7 +128,8 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
     editable = log.reindex(columns=shown)
     edited = st.data_editor(
         editable, num_rows="dynamic", hide_index=True, width="stretch", key="log_editor",
-        column_config={c: st.column_config.Column(column_label(c, lang)) for c in shown},
+        column_config={c: st.column_config.DateColumn(column_label(c, lang), format="YYYY-MM-DD") if c == "date"
+                       else st.column_config.Column(column_label(c, lang)) for c in shown},
     )
     removed = max(0, len(log) - len(edited))
     confirmed = removed == 0 or st.checkbox(t("log.edit.confirm_delete", lang, rows=removed), key="confirm_delete")
