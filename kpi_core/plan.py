@@ -53,6 +53,7 @@ class Plan:
     start_date: datetime.date | None = None
     rest_weeks: list[datetime.date] = field(default_factory=list)  # first day of each week off
     steps_done: list[str] = field(default_factory=list)  # path steps worked on (persona, dashboard…), in order
+    language: str = "ja"  # the language the person last chose for the app
 
 
 # ---------------------------------------------------------------- sentences
@@ -147,6 +148,7 @@ def plan_to_yaml(plan: Plan) -> str:
         "start_date": _Quoted(plan.start_date.isoformat()) if plan.start_date else None,
         "rest_weeks": [_Quoted(d.isoformat()) for d in plan.rest_weeks],
         "steps_done": [_Quoted(step) for step in plan.steps_done],
+        "language": _Quoted(plan.language),
     }
     body = yaml.dump(document, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return "# kpi-coach plan\n" + body
@@ -159,7 +161,7 @@ def _number(value: float) -> int | float:
 
 _STATEMENT_FIELDS = tuple(f.name for f in fields(ValueStatement))
 _PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minutes", "week_start",
-              "key_result", "start_date", "rest_weeks", "steps_done")
+              "key_result", "start_date", "rest_weeks", "steps_done", "language")
 
 
 def _text(check: Checker, value: object, path: str) -> str | None:
@@ -239,4 +241,6 @@ def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, lis
     plan.rest_weeks = [d for d in dates if d is not None]
     steps = check.listing(data["steps_done"], "steps_done") if data.get("steps_done") is not None else []
     plan.steps_done = [step for i, v in enumerate(steps or []) if (step := check.string(v, f"steps_done[{i + 1}]"))]
+    language = check.field(data, "", "language", check.string)
+    plan.language = language if language in ("ja", "en") else plan.language
     return plan, check.problems

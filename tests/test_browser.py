@@ -348,6 +348,10 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(nav.filter(has_text=t("nav.dashboard", "en"))).to_have_count(1)
     expect(nav.filter(has_text=ja("nav.dashboard"))).to_have_count(0)
     expect(page.get_by_label(t("review.field.worked", "en"), exact=True)).to_have_value(REFLECTION)
+    # The choice is remembered with the plan; switch back so the next visit starts in Japanese again.
+    page.get_by_test_id("stSidebar").get_by_text("日本語", exact=True).click()
+    settle(page)
+    expect(main_heading(page, ja("review.title"))).to_be_visible()
 
     assert not page.page_errors, page.page_errors
 

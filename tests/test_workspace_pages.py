@@ -184,3 +184,13 @@ def test_an_editor_row_without_a_date_is_reported_not_a_crash(workspace_path):
     assert not at.exception
     message = t("reader.row.required_empty_date", "ja", column="日付", value="")
     assert [e.value for e in at.error] == [t("log.edit.problem", "ja", row=1, column="日付", message=message)]
+
+
+def test_the_chosen_language_is_remembered_for_the_next_visit(workspace_path):
+    at = open_page("home")
+    assert at.title[0].value == t("app.name", "ja")
+    at.get("button_group")[0].set_value("en").run()
+    assert at.title[0].value == t("app.name", "en")
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.run()  # a reload: a new session with nothing set
+    assert again.title[0].value == t("app.name", "en")

@@ -31,13 +31,14 @@ def hosted() -> bool:
 def ensure_state() -> None:
     """Fill in whatever this visit has not set yet (plain keys survive page changes; widget keys do not)."""
     state = st.session_state
-    if "lang" not in state:
-        state.lang = DEFAULT_LANG  # Japanese first, whatever the browser says; English is one click away
     if "ws" not in state:
         state.ws = Workspace.open(":memory:" if hosted() else default_workspace_path())
         state.demo = None
         state.own_ws = None
         _load(state.ws)
+    if "lang" not in state:
+        # Japanese first, whatever the browser says (a new workspace); then the language chosen last time.
+        state.lang = state.plan.language if state.plan.language in LANGS else DEFAULT_LANG
     else:
         _catch_up(state.ws)
     if "define_step" not in state:
@@ -173,8 +174,9 @@ def lang() -> str:
 
 
 def set_lang(value: str) -> None:
-    """Switch the language for every page of this visit."""
+    """Switch the language for every page, and remember it with the plan for the next visit."""
     st.session_state.lang = value if value in LANGS else DEFAULT_LANG
+    st.session_state.plan.language = st.session_state.lang
 
 
 def plan() -> Plan:
