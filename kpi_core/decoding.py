@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from dataclasses import dataclass
 
 from kpi_core.columns import header_key
 
@@ -36,25 +37,50 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str] | None:
-    """(text, encoding name) — BOMs first, then strict UTF-8, then strict cp932; None when none fits.
+@dataclass(frozen=True)
+class Source:
+    """A file's text as the reader needs it: the encoding, its head for finding the header, and the body.
 
-    Detectors guess wrong on short Japanese files, so this fixed order plus a user override is used.
+    `utf8` holds bytes the CSV parser can take as they are (a UTF-8 file is then never re-encoded);
+    otherwise `text` is re-encoded to UTF-8 for the parser.
     """
+
+    encoding: str
+    head: str
+    text: str
+    utf8: bytes | None = None
+
+
+def open_text(data: bytes, encoding: str | None = None) -> Source | None:
+    """The Source for `data`: BOMs first, then strict UTF-8, then cp932; None when nothing fits the head."""
     if encoding:
-        return data.decode(encoding), encoding
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(name), name
-            except UnicodeDecodeError:
-                return None
-    for name in ("utf-8", "cp932"):
+        text = data.decode(encoding).lstrip("\ufeff")
+        return Source(encoding, text[:_SNIFF_CHARS], text=text)
+    if data.startswith(codecs.BOM_UTF8):
+        return _utf8(data[len(codecs.BOM_UTF8):], "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode(name), name
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    return None
+            return None
+        return Source("utf-16", text[:_SNIFF_CHARS], text=text)
+    utf8 = _utf8(data, "utf-8")
+    if utf8 is not None:
+        return utf8
+    try:
+        # Decoded here in one go: measured faster than letting the CSV parser decode cp932 in chunks.
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+    return Source("cp932", text[:_SNIFF_CHARS], text=text)
+
+
+def _utf8(data: bytes, name: str) -> Source | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return Source(name, text[:_SNIFF_CHARS], text=text, utf8=data)
 
 
 def is_known_encoding(name: str) -> bool:

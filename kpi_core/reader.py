@@ -147,19 +147,18 @@ def read_log(
     if encoding and not decoding.is_known_encoding(encoding):
         return _file_error(report, "error.unknown_encoding", encoding=encoding)
     try:
-        decoded = decoding.decode(data, encoding)
+        source = decoding.open_text(data, encoding)
     except UnicodeDecodeError:
-        decoded = None
-    if decoded is None:
+        source = None
+    if source is None:
         return _file_error(report, "error.encoding", encoding=encoding or "utf-8 / cp932")
-    text, report.encoding = decoded
-    text = text.lstrip("\ufeff")
+    report.encoding = source.encoding
 
     columns = all_columns(extra_columns)
     index = header_index(columns)
-    found = decoding.find_header(text, set(index))
+    found = decoding.find_header(source.head, set(index))
     if found is None:
-        first = decoding.first_record(text)
+        first = decoding.first_record(source.head)
         platform = analytics_platform(first)
         if platform:
             return _file_error(report, "error.analytics_export", platform=platform)
@@ -177,7 +176,7 @@ def read_log(
             return _file_error(report, "error.analytics_export", platform=platform)
         return _file_error(report, "error.missing_columns", columns="、".join(c.ja + " / " + c.en for c in missing))
 
-    raw = _parse_table(text, report.separator, len(header))
+    raw = _parse_table(source, report.separator, len(header))
     body = raw.iloc[header_index_row + 1 :]
     return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today())
 
@@ -214,7 +213,7 @@ def _map_header(header: list[str], index: dict[str, Column]) -> tuple[dict[int, 
     return mapping, ignored
 
 
-def _parse_table(text: str, separator: str, width: int) -> pd.DataFrame:
+def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.DataFrame:
     """Every record as strings, one row per spreadsheet row (blank lines kept, so row numbers hold).
 
     One spare column catches rows with one field too many; a wider row makes the C parser stop, and then
@@ -227,13 +226,14 @@ def _parse_table(text: str, separator: str, width: int) -> pd.DataFrame:
         skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
         low_memory=False,  # one pass: no chunks of categoricals to merge afterwards
     )
-    # UTF-8 bytes go to the C tokenizer as they are; a str would be re-encoded chunk by chunk in Python.
-    data = text.encode("utf-8")
+    # UTF-8 bytes go to the C tokenizer as they are; other text is encoded to UTF-8 once.
+    body = source.utf8 if source.utf8 is not None else source.text.lstrip("\ufeff").encode("utf-8")
     try:
-        return pd.read_csv(io.BytesIO(data), names=list(range(width + 1)), encoding="utf-8", **options)
+        return pd.read_csv(io.BytesIO(body), names=list(range(width + 1)), encoding="utf-8", **options)
     except pd.errors.ParserError:
-        widest = max((len(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=separator)), default=0)
-        return pd.read_csv(io.BytesIO(data), names=list(range(max(widest, width + 1))), encoding="utf-8", **options)
+        reader = csv.reader(io.StringIO(source.text, newline=""), delimiter=separator)
+        widest = max((len(record) for record in reader), default=0)
+        return pd.read_csv(io.BytesIO(body), names=list(range(max(widest, width + 1))), encoding="utf-8", **options)
 
 
 class _Distinct:
@@ -267,7 +267,6 @@ def _code(column: Column, value: str, empty: bool) -> str:
 
 
 def _validate(body, header, mapping, columns, report, categorize, today) -> ReadResult:
-    body = body.reset_index(drop=True)
     by_id = {c.id: c for c in columns}
     width = len(header)
     n = len(body)
