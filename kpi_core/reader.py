@@ -293,7 +293,9 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
     out: dict[str, object] = {}
     for pos, column_id in mapping.items():
         column = by_id[column_id]
-        values, invalid = _parse_column(distinct[pos], column.kind)
+        codes = distinct[pos].codes
+        per_distinct, invalid_distinct = _parse_column(distinct[pos], column.kind)
+        invalid = invalid_distinct[codes]
         empty = ~distinct[pos].filled
         wrong = invalid & ~empty
         if column.required:
@@ -305,13 +307,14 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
         if column.kind == "date":
             # A mistyped year (2030 for 2025) would stretch every chart over empty years: ask instead.
             latest = np.datetime64(today + dt.timedelta(days=FUTURE_DAYS), "us")
-            odd = ~np.isnat(values) & ((values > latest) | (values < np.datetime64(EARLIEST, "us")))
+            earliest = np.datetime64(EARLIEST, "us")
+            odd = (~np.isnat(per_distinct) & ((per_distinct > latest) | (per_distinct < earliest)))[codes]
             for i in np.flatnonzero(odd & ~bad):
                 value = distinct[pos].raw[distinct[pos].codes[i]]
                 problems.append(Problem(int(row_numbers[i]), header[pos], value, "row.date_out_of_range",
                                         {"earliest": EARLIEST.isoformat(), "latest": today.isoformat()}))
             bad |= odd
-        out[column_id] = values
+        out[column_id] = (column.kind, per_distinct, codes)
 
     keep = filled & ~bad
     order = {name: index for index, name in enumerate(header)}
@@ -326,7 +329,7 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
             cells_written.pop()  # keep every extra field the row had, but not the parser's spare column
         report.rejected_rows.append((int(row_numbers[i]), cells_written))
 
-    frame = pd.DataFrame({k: _kept(v, keep) for k, v in out.items()})  # one fresh 0..n-1 index for all
+    frame = pd.DataFrame({k: _kept(*v, keep) for k, v in out.items()})  # one fresh 0..n-1 index for all
     action_position = next(pos for pos, column_id in mapping.items() if column_id == "action")
     frame["category"] = pd.Series(_categories(distinct[action_position], categorize)[keep], dtype=object)
     frame["source"] = report.name
@@ -336,14 +339,15 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
     return ReadResult(report, frame[[*ordered, "source", "source_row"]])
 
 
-def _kept(values, keep: np.ndarray):
-    """The kept rows of one parsed column, positionally, with text left as Python strings (object dtype)."""
-    if isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=object) if values.dtype == object else values.array
-    kept = values[keep]
-    if isinstance(kept, np.ndarray) and kept.dtype == object:
-        return pd.Series(kept, dtype=object)
-    return pd.Series(kept)
+def _kept(kind: str, per_distinct: np.ndarray, codes: np.ndarray, keep: np.ndarray) -> pd.Series:
+    """The kept rows of one column, positionally, from its values per distinct cell."""
+    values = per_distinct[codes[keep]]
+    if kind == "text":
+        return pd.Series(values, dtype=object)  # Python strings: converting to Arrow would cost more than parsing
+    if kind in ("count", "rating"):
+        missing = np.isnan(values)
+        return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing))
+    return pd.Series(values)
 
 
 def _categories(actions: _Distinct, categorize) -> np.ndarray:
@@ -374,23 +378,18 @@ _PARSERS = {
 }
 
 
-def _parse_column(column: _Distinct, kind: str) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:
-    """(values, invalid mask) for one column; invalid is only meaningful where the cell is filled."""
+def _parse_column(column: _Distinct, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(value, unreadable) for each distinct cell of a column; unreadable only matters where a cell is filled."""
     if kind == "text":
         # Text keeps the user's characters (no NFKC: ① or ～ must stay as written); only invisibles go.
-        # object, not pandas' Arrow strings: converting every cell would cost more than the whole parse.
-        return pd.Series(column.take([cells.unprotect(u) for u in column.stripped]), dtype=object), \
-            np.zeros(len(column.codes), dtype=bool)
+        texts = np.array([cells.unprotect(u) for u in column.stripped], dtype=object)
+        return texts, np.zeros(len(column.stripped), dtype=bool)
     if kind == "date":
-        per_distinct = _dates(column.stripped)
-        return per_distinct[column.codes], np.isnat(per_distinct)[column.codes]
-    parse = _PARSERS[kind]
-    parsed = [parse(u) if u else None for u in column.stripped]
-    invalid = np.array([p is None for p in parsed], dtype=bool)[column.codes]
+        days = _dates(column.stripped)
+        return days, np.isnat(days)
+    parsed = [_PARSERS[kind](u) if u else None for u in column.stripped]
+    numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
+    invalid = np.isnan(numbers)
     if kind == "minutes":
-        invalid |= np.array([p is not None and p > MAX_MINUTES_PER_ROW for p in parsed], dtype=bool)[column.codes]
-        numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
-        return numbers[column.codes], invalid
-    whole = np.array([0 if p is None else int(p) for p in parsed], dtype="int64")
-    missing = np.array([p is None for p in parsed], dtype=bool)
-    return pd.arrays.IntegerArray(whole[column.codes], missing[column.codes]), invalid
+        invalid |= numbers > MAX_MINUTES_PER_ROW
+    return numbers, invalid
