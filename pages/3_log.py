@@ -117,7 +117,8 @@ if log.empty:
 else:
     if log["date"].notna().any():
         st.caption(t("log.span", lang, first=log["date"].min().date(), last=log["date"].max().date()))
-    st.download_button(t("log.export", lang), log_csv_bytes(log, lang, persona_columns(catalog)),
+    # A callable: the file is built when the button is pressed, not on every rerun of the page.
+    st.download_button(t("log.export", lang), lambda: log_csv_bytes(log, lang, persona_columns(catalog)),
                        file_name="activity_log.csv", mime="text/csv", key="export_log")
 
 with st.expander(t("log.edit", lang), expanded=log.empty):

@@ -28,7 +28,8 @@ st.caption(t("data.counts", lang, rows=len(session.log), reviews=len(session.rev
 
 st.subheader(t("data.export", lang))
 st.caption(t("data.export.help", lang))
-st.download_button(t("data.export.button", lang), workspace.export_zip(),
+# Callables: a zip of ten years of logs takes about a second, so it is built only when a button is pressed.
+st.download_button(t("data.export.button", lang), workspace.export_zip,
                    file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
                    key="export_zip", type="primary")
 
@@ -68,7 +69,7 @@ else:
     chosen = st.selectbox(t("data.backups.choose", lang), backups, format_func=lambda b: b.label(lang),
                           key="backup_choice")
     left, right = st.columns(2)
-    left.download_button(t("data.backups.download", lang), workspace.backup_zip(chosen.id),
+    left.download_button(t("data.backups.download", lang), lambda: workspace.backup_zip(chosen.id),
                          file_name=f"kpi-coach-backup-{chosen.id}.zip", mime="application/zip",
                          key="backup_download")
     if right.checkbox(t("data.backups.confirm", lang), key="restore_sure") and right.button(
