@@ -101,9 +101,9 @@ class ReadResult:
     rows: pd.DataFrame
 
 
-def empty_log(extra: tuple[Column, ...] = ()) -> pd.DataFrame:
+def empty_log() -> pd.DataFrame:
     """A log with no rows but the canonical required columns."""
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "date": pd.Series([], dtype="datetime64[us]"),
             "action": pd.Series([], dtype=object),
@@ -115,7 +115,6 @@ def empty_log(extra: tuple[Column, ...] = ()) -> pd.DataFrame:
             "source_row": pd.Series([], dtype="int64"),
         }
     )
-    return frame
 
 
 def _file_error(report: FileReport, code: str, **params) -> ReadResult:
