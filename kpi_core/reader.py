@@ -177,7 +177,11 @@ def read_log(
 
     raw = _parse_table(source, report.separator, len(header))
     body = raw.iloc[header_index_row + 1 :]
-    return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today())
+    try:
+        return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today(),
+                         source.restore)
+    except UnicodeDecodeError:  # a cp932 file with bytes further down that are not cp932
+        return _file_error(report, "error.encoding", encoding=encoding or "utf-8 / cp932")
 
 
 def column_letter(position: int) -> str:
@@ -225,20 +229,19 @@ def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.Data
         skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
         low_memory=False,  # one pass: no chunks of categoricals to merge afterwards
     )
-    # UTF-8 bytes go to the C tokenizer as they are; other text is encoded to UTF-8 once.
-    body = source.utf8 if source.utf8 is not None else source.text.lstrip("\ufeff").encode("utf-8")
     try:
-        return pd.read_csv(io.BytesIO(body), names=list(range(width + 1)), encoding="utf-8", **options)
+        return pd.read_csv(io.BytesIO(source.body), names=list(range(width + 1)), encoding="utf-8", **options)
     except pd.errors.ParserError:
-        reader = csv.reader(io.StringIO(source.text, newline=""), delimiter=separator)
+        reader = csv.reader(io.StringIO(source.body.decode("utf-8"), newline=""), delimiter=separator)
         widest = max((len(record) for record in reader), default=0)
-        return pd.read_csv(io.BytesIO(body), names=list(range(max(widest, width + 1))), encoding="utf-8", **options)
+        return pd.read_csv(io.BytesIO(source.body), names=list(range(max(widest, width + 1))), encoding="utf-8",
+                           **options)
 
 
 class _Distinct:
     """A column as codes into its distinct values: logs repeat values, so each is parsed only once."""
 
-    def __init__(self, raw: pd.Series) -> None:
+    def __init__(self, raw: pd.Series, restore=None) -> None:
         if isinstance(raw.dtype, pd.CategoricalDtype):
             codes, uniques = raw.array.codes, raw.array.categories.to_numpy(dtype=object).tolist()
             if (codes < 0).any():  # a missing cell (never expected with na_filter off): read as empty
@@ -247,12 +250,11 @@ class _Distinct:
             codes, uniques = pd.factorize(raw, use_na_sentinel=False)
         self.codes = codes
         self.raw = [u if isinstance(u, str) else str(u) for u in uniques]
-        self.stripped = [u.translate(_INVISIBLE_TABLE).strip() for u in self.raw]
-        self.filled = np.array([bool(u) for u in self.stripped], dtype=bool)[codes]
-
-    def take(self, parsed: list) -> np.ndarray:
-        """Per-row values from one parsed value per distinct value."""
-        return np.array(parsed, dtype=object)[self.codes] if parsed else np.empty(0, dtype=object)
+        if restore is not None:
+            self.raw = [u if u.isascii() else restore(u) for u in self.raw]
+        self.stripped = [u.strip() if u.isascii() else u.translate(_INVISIBLE_TABLE).strip() for u in self.raw]
+        filled = np.array([bool(u) for u in self.stripped], dtype=bool)
+        self.filled = np.ones(len(codes), dtype=bool) if filled.all() else filled[codes]
 
 
 def _code(column: Column, value: str, empty: bool) -> str:
@@ -265,12 +267,12 @@ def _code(column: Column, value: str, empty: bool) -> str:
     return f"row.invalid_{column.kind}"
 
 
-def _validate(body, header, mapping, columns, report, categorize, today) -> ReadResult:
+def _validate(body, header, mapping, columns, report, categorize, today, restore) -> ReadResult:
     by_id = {c.id: c for c in columns}
     width = len(header)
     n = len(body)
     row_numbers = np.arange(n) + (report.header_row + 1)
-    distinct = {pos: _Distinct(body[pos]) for pos in body.columns}
+    distinct = {pos: _Distinct(body[pos], restore) for pos in body.columns}
     filled = np.zeros(n, dtype=bool)
     for column in distinct.values():
         filled |= column.filled
@@ -294,7 +296,7 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
         column = by_id[column_id]
         codes = distinct[pos].codes
         per_distinct, invalid_distinct = _parse_column(distinct[pos], column.kind)
-        invalid = invalid_distinct[codes]
+        invalid = invalid_distinct[codes] if invalid_distinct.any() else np.zeros(n, dtype=bool)
         empty = ~distinct[pos].filled
         wrong = invalid & ~empty
         if column.required:
@@ -323,37 +325,38 @@ def _validate(body, header, mapping, columns, report, categorize, today) -> Read
     report.accepted = int(keep.sum())
     report.rejected = report.rows_in - report.accepted
     for i in np.flatnonzero(bad & filled):
-        cells_written = [str(v) for v in body.iloc[i]]
+        cells_written = [column.raw[column.codes[i]] for column in distinct.values()]
         while len(cells_written) > width and not cells_written[-1].strip():
             cells_written.pop()  # keep every extra field the row had, but not the parser's spare column
         report.rejected_rows.append((int(row_numbers[i]), cells_written))
 
-    frame = pd.DataFrame({k: _kept(*v, keep) for k, v in out.items()})  # one fresh 0..n-1 index for all
+    rows = np.flatnonzero(keep)
     action_position = next(pos for pos, column_id in mapping.items() if column_id == "action")
-    frame["category"] = pd.Series(_categories(distinct[action_position], categorize)[keep], dtype=object)
-    frame["source"] = report.name
-    frame["source_row"] = row_numbers[keep].astype("int64")
-    rest = [c.id for c in columns if c.id in frame and c.id not in ("date", "action")]
-    ordered = ["date", "action", "category", *rest]
-    return ReadResult(report, frame[[*ordered, "source", "source_row"]])
+    out["category"] = ("text", _categories(distinct[action_position], categorize), distinct[action_position].codes)
+    rest = [c.id for c in columns if c.id in out and c.id not in ("date", "action")]
+    frame = {k: _kept(*out[k], rows) for k in ["date", "action", "category", *rest]}
+    frame["source"] = pd.Series(pd.array([report.name], dtype="str").take(np.zeros(len(rows), dtype=np.intp)))
+    frame["source_row"] = pd.Series(row_numbers[rows].astype("int64"))
+    return ReadResult(report, pd.DataFrame(frame, copy=False))  # one fresh 0..n-1 index for all
 
 
-def _kept(kind: str, per_distinct: np.ndarray, codes: np.ndarray, keep: np.ndarray) -> pd.Series:
-    """The kept rows of one column, positionally, from its values per distinct cell."""
-    values = per_distinct[codes[keep]]
+def _kept(kind: str, per_distinct: np.ndarray, codes: np.ndarray, rows: np.ndarray) -> pd.Series:
+    """The kept rows of one column from its values per distinct cell."""
+    codes = codes[rows]
     if kind == "text":
-        return pd.Series(values, dtype=object)  # Python strings: converting to Arrow would cost more than parsing
+        return pd.Series(per_distinct[codes], dtype=object)  # Python strings: Arrow would cost more than parsing
     if kind in ("count", "rating"):
-        missing = np.isnan(values)
-        return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing))
-    return pd.Series(values)
+        missing = np.isnan(per_distinct)
+        whole = np.where(missing, 0, per_distinct).astype("int64")
+        return pd.Series(pd.arrays.IntegerArray(whole[codes], missing[codes]))
+    return pd.Series(per_distinct[codes])
 
 
 def _categories(actions: _Distinct, categorize) -> np.ndarray:
-    """The category of every row, asked once per distinct action text."""
+    """The category of each distinct action text ("other" for all without a `categorize`)."""
     if categorize is None:
-        return np.full(len(actions.codes), "other", dtype=object)
-    return actions.take([categorize(cells.unprotect(a)) for a in actions.stripped])
+        return np.full(len(actions.stripped), "other", dtype=object)
+    return np.array([categorize(cells.unprotect(a)) for a in actions.stripped], dtype=object)
 
 
 def _dates(texts: list[str]) -> np.ndarray:

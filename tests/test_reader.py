@@ -34,6 +34,37 @@ def test_cp932_only_characters_survive():
     assert result.report.accepted == 1
 
 
+def test_cp932_two_byte_characters_with_ascii_second_bytes_keep_their_fields():
+    # ソ 表 能 end in 0x5C (backslash) and 貼 構 in 0x7C/0x5C: they must not split or join fields.
+    text = csv_text('2025/1/6,"ソフト表示, 能力",30,1,4,1,貼り紙の構成', "2025/1/7,表,abc,1,4,1,ソ")
+    result = read(text, "cp932")
+    assert list(result.rows["action"]) == ["ソフト表示, 能力"]
+    assert list(result.rows["memo"]) == ["貼り紙の構成"]
+    assert result.report.rejected_rows == [(3, ["2025/1/7", "表", "abc", "1", "4", "1", "ソ"])]
+    assert [(p.row, p.column, p.value) for p in result.report.problems] == [(3, "投入時間(分)", "abc")]
+
+
+def test_cp932_character_across_the_sniffed_head_and_a_bad_byte_further_down():
+    filler = [f"2025/1/6,投稿{i},30,1,4,1,{'相談' * 20}" for i in range(1200)]  # far beyond the 64 KB head
+    for shift in range(2):  # put a two-byte character on the head's last byte either way
+        data = ("x" * shift + "\r\n" + csv_text(*filler)).encode("cp932")
+        assert len(data) > 70_000
+        result = read_log(data, "x.csv")
+        assert (result.report.encoding, result.report.accepted) == ("cp932", 1200)
+        assert result.rows["memo"][1199] == "相談" * 20
+    broken = csv_text(*filler).encode("cp932") + "2025/1/7,投稿,30,1,4,1,".encode("cp932")[:-9] + b"\x81,\r\n"
+    result = read_log(broken, "x.csv")
+    assert result.report.error.code == "error.encoding"
+    assert result.report.accepted == 0 and result.rows.empty
+
+
+def test_cp932_row_too_wide_for_the_spare_column_is_rejected_whole():
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,メモ,余分,もっと,まだ", "2025/1/7,相談,30,1,4,1,"), "cp932")
+    assert result.report.accepted == 1 and list(result.rows["action"]) == ["相談"]
+    assert result.report.rejected_rows == [(2, ["2025/1/6", "投稿", "30", "1", "4", "1", "メモ", "余分", "もっと",
+                                                "まだ"])]
+
+
 def test_encoding_override():
     data = csv_text("2025/1/6,投稿,30,1,4,1,").encode("cp932")
     result = read_log(data, "x.csv", encoding="cp932")

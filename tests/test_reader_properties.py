@@ -1,10 +1,14 @@
 """Property tests: arbitrary bytes and table shapes never crash the reader and counts always add up."""
 
+import datetime as dt
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpi_core.reader import read_log
 from tests.conftest import JA_HEADER
+
+TODAY = dt.date(2026, 1, 1)
 
 cell = st.one_of(
     st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=12),
@@ -48,3 +52,33 @@ def test_arbitrary_tables_under_a_real_header(rows, separator, newline, encoding
     rejected_rows = {row for row, _ in report.rejected_rows}
     assert rejected_rows == {p.row for p in report.problems}
     assert not rejected_rows & set(result.rows["source_row"])
+
+
+japanese_cell = st.one_of(
+    cell,
+    st.text(alphabet="ソ表能貼構噂十予申①㈱髙～ｱｲ円・、。,\"\r\n 0123456789/分件", max_size=10),
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(rows=st.lists(st.lists(japanese_cell, min_size=0, max_size=9), max_size=12),
+       separator=st.sampled_from([",", "\t", ";"]))
+def test_cp932_bytes_read_exactly_like_their_text_in_utf8(rows, separator):
+    # cp932 goes to the parser byte for byte (as Latin-1) and only distinct values are decoded: whatever the
+    # cells, that must give the same rows, problems and rejected cells as reading the decoded text.
+    def quote(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(c in value for c in f'"{separator}\r\n') else value
+
+    lines = [JA_HEADER.replace(",", separator)] + [separator.join(quote(c) for c in row) for row in rows]
+    try:
+        data = ("\r\n".join(lines) + "\r\n").encode("cp932")
+    except UnicodeEncodeError:
+        return
+    as_cp932 = read_log(data, "x.csv", today=TODAY)
+    as_utf8 = read_log(data.decode("cp932").encode("utf-8"), "x.csv", today=TODAY)
+    if as_utf8.report.encoding == "utf-8" and data.isascii():
+        return  # nothing but ASCII: both are read as UTF-8
+    assert as_cp932.report.encoding == "cp932"
+    assert as_cp932.rows.equals(as_utf8.rows)
+    for field in ("rows_in", "accepted", "rejected", "blank", "problems", "rejected_rows", "ignored_columns"):
+        assert getattr(as_cp932.report, field) == getattr(as_utf8.report, field), field
