@@ -23,6 +23,9 @@ _MAGIC = (
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 SEPARATORS = (",", "\t", ";")
 _SNIFF_CHARS = 64 * 1024
+# A cell may be as long as the file (a long message pasted into a memo, or a quote never closed): Python's
+# default limit of 131,072 characters would stop the csv module where pandas' parser goes on.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -71,10 +74,11 @@ def open_text(data: bytes, encoding: str | None = None) -> Source | None:
     # Only the head is decoded strictly here; the rest is checked value by value by `restore`, which raises
     # UnicodeDecodeError for bytes that are not cp932 (measured: a third of the time of decoding it all).
     try:
-        head = codecs.getincrementaldecoder("cp932")().decode(data[:_SNIFF_CHARS], final=False)
+        # Twice as many bytes as characters wanted: a cp932 character takes one or two bytes.
+        head = codecs.getincrementaldecoder("cp932")().decode(data[: 2 * _SNIFF_CHARS], final=False)
     except UnicodeDecodeError:
         return None
-    return Source("cp932", head, data.decode("latin-1").encode("utf-8"), restore=_from_latin1_cp932)
+    return Source("cp932", head[:_SNIFF_CHARS], data.decode("latin-1").encode("utf-8"), restore=_from_latin1_cp932)
 
 
 def _from_latin1_cp932(value: str) -> str:

@@ -23,6 +23,7 @@ from kpi_core.columns import (
 from kpi_core.messages import t
 
 MAX_MINUTES_PER_ROW = 24 * 60
+MAX_COUNT_PER_ROW = 10**9  # no row of a log counts a billion of anything; far larger would not fit an integer
 FUTURE_DAYS = 7  # a log is of what was done; a week's grace covers time zones and a week planned ahead
 EARLIEST = dt.date(2000, 1, 1)
 _INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -175,13 +176,16 @@ def read_log(
             return _file_error(report, "error.analytics_export", platform=platform)
         return _file_error(report, "error.missing_columns", columns="、".join(c.ja + " / " + c.en for c in missing))
 
-    raw = _parse_table(source, report.separator, len(header))
-    body = raw.iloc[header_index_row + 1 :]
     try:
+        raw = _parse_table(source, report.separator, len(header))
+        body = raw.iloc[header_index_row + 1 :]
         return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today(),
                          source.restore)
     except UnicodeDecodeError:  # a cp932 file with bytes further down that are not cp932
+        report.encoding = None
         return _file_error(report, "error.encoding", encoding=encoding or "utf-8 / cp932")
+    except _UnclosedQuote as unclosed:
+        return _file_error(report, "error.unclosed_quote", row=unclosed.row)
 
 
 def column_letter(position: int) -> str:
@@ -216,11 +220,20 @@ def _map_header(header: list[str], index: dict[str, Column]) -> tuple[dict[int, 
     return mapping, ignored
 
 
+class _UnclosedQuote(Exception):
+    """A quote opened in spreadsheet row `row` and never closed: the rest of the file would be one cell."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
 def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.DataFrame:
     """Every record as strings, one row per spreadsheet row (blank lines kept, so row numbers hold).
 
     One spare column catches rows with one field too many; a wider row makes the C parser stop, and then
-    the widest row is measured and the text read again with room for it.
+    the widest row is measured and the text read again with room for it. If that fails too, a quote was
+    opened and never closed (the only other thing the parser stops for).
     """
     options = dict(
         # "category": the C parser hands back each column as codes into its distinct values, which is what
@@ -232,10 +245,13 @@ def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.Data
     try:
         return pd.read_csv(io.BytesIO(source.body), names=list(range(width + 1)), encoding="utf-8", **options)
     except pd.errors.ParserError:
-        reader = csv.reader(io.StringIO(source.body.decode("utf-8"), newline=""), delimiter=separator)
-        widest = max((len(record) for record in reader), default=0)
+        records = list(csv.reader(io.StringIO(source.body.decode("utf-8"), newline=""), delimiter=separator))
+    widest = max((len(record) for record in records), default=0)
+    try:
         return pd.read_csv(io.BytesIO(source.body), names=list(range(max(widest, width + 1))), encoding="utf-8",
                            **options)
+    except pd.errors.ParserError:
+        raise _UnclosedQuote(row=len(records)) from None  # the csv module ends the last record at the end
 
 
 class _Distinct:
@@ -392,6 +408,6 @@ def _parse_column(column: _Distinct, kind: str) -> tuple[np.ndarray, np.ndarray]
     parsed = [_PARSERS[kind](u) if u else None for u in column.stripped]
     numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
     invalid = np.isnan(numbers)
-    if kind == "minutes":
-        invalid |= numbers > MAX_MINUTES_PER_ROW
+    invalid |= numbers > (MAX_MINUTES_PER_ROW if kind == "minutes" else MAX_COUNT_PER_ROW)
+    numbers[invalid] = np.nan  # never kept (their rows are rejected), and now safe to convert to integers
     return numbers, invalid

@@ -5,6 +5,7 @@ import codecs
 import pandas as pd
 import pytest
 
+from kpi_core import decoding
 from kpi_core.columns import Column
 from kpi_core.reader import read_log
 from tests.conftest import JA_HEADER, csv_text
@@ -45,17 +46,60 @@ def test_cp932_two_byte_characters_with_ascii_second_bytes_keep_their_fields():
 
 
 def test_cp932_character_across_the_sniffed_head_and_a_bad_byte_further_down():
-    filler = [f"2025/1/6,投稿{i},30,1,4,1,{'相談' * 20}" for i in range(1200)]  # far beyond the 64 KB head
-    for shift in range(2):  # put a two-byte character on the head's last byte either way
+    filler = [f"2025/1/6,投稿{i},30,1,4,1,{'相談' * 20}" for i in range(3000)]  # far beyond the sniffed head
+    head_bytes = 2 * decoding._SNIFF_CHARS
+    shifts = [0] + [n for n in range(1, 200) if _splits_a_character(("x" * n + "\r\n" + csv_text(*filler))
+                                                                     .encode("cp932")[:head_bytes])][:1]
+    assert len(shifts) == 2  # the second puts a two-byte character across the head's last byte
+    for shift in shifts:
         data = ("x" * shift + "\r\n" + csv_text(*filler)).encode("cp932")
-        assert len(data) > 70_000
         result = read_log(data, "x.csv")
-        assert (result.report.encoding, result.report.accepted) == ("cp932", 1200)
-        assert result.rows["memo"][1199] == "相談" * 20
+        assert (result.report.encoding, result.report.accepted) == ("cp932", 3000)
+        assert result.rows["memo"][2999] == "相談" * 20
     broken = csv_text(*filler).encode("cp932") + "2025/1/7,投稿,30,1,4,1,".encode("cp932")[:-9] + b"\x81,\r\n"
     result = read_log(broken, "x.csv")
     assert result.report.error.code == "error.encoding"
-    assert result.report.accepted == 0 and result.rows.empty
+    assert result.report.encoding is None and result.report.accepted == 0 and result.rows.empty
+
+
+def _splits_a_character(data: bytes) -> bool:
+    try:
+        data.decode("cp932")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+def test_a_quote_never_closed_names_its_row(encoding):
+    text = csv_text("2025/1/6,投稿,30,1,4,1,ok", '2025/1/7,投稿,30,1,4,1,"彼は', "2025/1/8,投稿,30,1,4,1,x")
+    report = read(text, encoding).report
+    assert report.error.code == "error.unclosed_quote"
+    assert "3行目" in report.error.message("ja") and "row 3" in report.error.message("en")
+    assert report.rows_in == report.accepted == report.rejected == 0
+
+
+def test_a_very_long_japanese_cell_in_a_too_wide_row():
+    # Read as Latin-1 a cp932 cell has twice as many characters: the csv module must not stop at its limit.
+    text = csv_text('2025/1/6,投稿,30,1,4,1,"' + "表" * 70_000 + '",a,b,c', "2025/1/7,相談,30,1,4,1,")
+    result = read(text, "cp932")
+    assert (result.report.error, result.report.accepted, result.report.rejected) == (None, 1, 1)
+    assert result.report.rejected_rows[0][1][6] == "表" * 70_000
+
+
+def test_a_count_beyond_a_billion_is_refused_not_overflowed():
+    result = read(csv_text("2025/1/6,投稿,30,100000000000000000000000,4,1,", "2025/1/7,投稿,30,7,4,1,"))
+    assert [(p.row, p.code) for p in result.report.problems] == [(2, "row.invalid_count")]
+    assert result.rows["reactions"].tolist() == [7]
+
+
+def test_the_log_has_its_columns_in_order_with_their_types():
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,メモ"), "cp932")
+    assert list(result.rows.columns) == ["date", "action", "category", "minutes", "reactions", "quality",
+                                         "inquiries", "memo", "source", "source_row"]
+    assert [str(t) for t in result.rows.dtypes] == ["datetime64[us]", "object", "object", "float64", "Int64",
+                                                    "Int64", "Int64", "object", "str", "int64"]
+    assert result.rows.index.tolist() == [0]
 
 
 def test_cp932_row_too_wide_for_the_spare_column_is_rejected_whole():

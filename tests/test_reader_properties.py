@@ -82,3 +82,23 @@ def test_cp932_bytes_read_exactly_like_their_text_in_utf8(rows, separator):
     assert as_cp932.rows.equals(as_utf8.rows)
     for field in ("rows_in", "accepted", "rejected", "blank", "problems", "rejected_rows", "ignored_columns"):
         assert getattr(as_cp932.report, field) == getattr(as_utf8.report, field), field
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(rows=st.lists(st.lists(japanese_cell, min_size=0, max_size=10), max_size=12),
+       encoding=st.sampled_from(["utf-8", "cp932"]))
+def test_cells_written_without_quoting_never_crash(rows, encoding):
+    # Stray quotes, separators and line breaks as a hand-edited file has them: a stray quote may open a cell
+    # that is never closed (one clear file-level message), otherwise every row is accounted for.
+    text = "\r\n".join([JA_HEADER] + [",".join(row) for row in rows]) + "\r\n"
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    report = read_log(data, "x.csv", today=TODAY).report
+    if report.error is not None:
+        assert report.error.code == "error.unclosed_quote"
+        assert 2 <= report.error.params["row"] <= len(rows) + 1 + text.count("\n")
+    else:
+        assert report.rows_in == report.accepted + report.rejected
+        assert report.rejected == len(report.rejected_rows)
