@@ -67,12 +67,20 @@ def _statement(source: ValueStatement | Plan) -> ValueStatement:
 _TRAILING = {"person": "の", "problem": "を", "solution": "で"}
 
 
+# A Japanese part typed as a clause (合わない, 提案する) ends in a verb or adjective; the template needs a noun
+# before の/を/で, so the clause gets one: 「…」という悩み, …こと, …人.
+_CLAUSE_ENDINGS = tuple("うくぐすつぬぶむるいた")
+_AS_NOUN = {"person": "{}人", "problem": "「{}」という悩み", "solution": "{}こと"}
+
+
 def _parts(statement: ValueStatement, lang: str) -> dict[str, str]:
     parts = {}
     for name in SENTENCE_PARTS:
         text = getattr(statement, name).strip().rstrip("。．.、,").strip()
         if lang == "ja" and text.endswith(_TRAILING[name]) and len(text) > 1:
             text = text[:-1]
+        if lang == "ja" and text.endswith(_CLAUSE_ENDINGS):
+            text = _AS_NOUN[name].format(text)
         parts[name] = text or t(f"plan.blank.{name}", lang)
     return parts
 

@@ -176,8 +176,13 @@ def _figures(span: pd.DataFrame, counts: Sequence[str], smoothed: pd.Series) -> 
     # min_count=1: a count never recorded in the period stays unknown (—), not a misleading 0.
     figures = {c: _number(pd.Series(span[c], dtype="Float64").sum(min_count=1)) for c in (*counts, "reactions")}
     figures["minutes"], figures["actions"] = float(span["minutes"].sum()), float(span["actions"].sum())
-    results = _number(pd.array(span["results"], dtype="Float64").sum())
-    figures["minutes_per_result"] = figures["minutes"] / results if results else None
+    # Weeks whose result was never recorded (the column missing from that week's file) say nothing about
+    # time per result: their minutes stay out, as on the dashboard.
+    recorded = pd.array(span["results"], dtype="Float64")
+    known = ~recorded.isna()
+    results = _number(recorded.sum())
+    minutes_recorded = float(span["minutes"][known].sum())
+    figures["minutes_per_result"] = minutes_recorded / results if results else None
     figures["smoothed_minutes_per_result"] = _number(smoothed.loc[span.index[-1]])
     rated = span[span["quality_mean"].notna()]
     weight = float(rated["actions"].sum())

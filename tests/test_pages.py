@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.messages import t
+from kpi_core.plan import KpiChoice, custom_kpi_name
+from kpi_core.report import CUSTOM_KPI_ID
+from pages._ui.charts import TITLE_WIDTH, title_lines
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
@@ -128,9 +132,11 @@ def test_dashboard_with_data_shows_the_worked_example_and_charts(lang):
     assert at.metric[0].delta == "-25.0"  # from 45 (90 minutes / 2 inquiries) the week before
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(charts) >= 4
-    titles = json.dumps([c.get("title") for c in charts], ensure_ascii=False)
+    titles = [c.get("title", {}).get("text") for c in charts]
     assert t("chart.sustainability", lang) in titles
     assert t("chart.minutes_per_result", lang) in titles
+    assert t("chart.minutes_results", lang, result=t("column.inquiries", lang)) in titles
+    assert all("title" not in layer for c in charts for layer in c.get("layer", []))  # drawn once, on top
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -236,3 +242,28 @@ def test_rows_typed_in_the_editor_are_checked_like_uploads(lang):
     next(b for b in at.button if b.label == t("log.edit.apply", lang)).click().run()
     log = at.session_state["log"]
     assert len(log) == 1 and log["minutes"][0] == 30 and log["category"][0] == "post"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_long_kpi_name_is_wrapped_so_its_chart_keeps_its_width(lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    statement = at.session_state["plan"].statement
+    statement.person, statement.problem = "小学生の子どもがいる30代の主婦", "お店のピアスは普段着に合わない"
+    statement.solution = "樹脂と布で作るピアスを提案する"
+    at.session_state["plan"].kpis.append(KpiChoice(CUSTOM_KPI_ID, 1))
+    at.switch_page("pages/4_dashboard.py")
+    at.run()
+    name = custom_kpi_name(statement, lang)
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    wrapped = [s["title"]["text"] for s in specs if isinstance(s.get("title", {}).get("text"), list)]
+    # That chart only, every character kept (English lines break at spaces).
+    assert ["".join(lines).replace(" ", "") for lines in wrapped] == [name.replace(" ", "")]
+    assert all(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) <= TITLE_WIDTH
+               for line in wrapped[0])
+
+
+def test_title_lines_breaks_japanese_anywhere_and_english_at_spaces():
+    assert title_lines("問い合わせ数/週") == "問い合わせ数/週"
+    assert title_lines("あ" * 25, width=20) == ["あ" * 10, "あ" * 10, "あ" * 5]
+    english = title_lines("Times I resolved the worry for mothers", width=20)
+    assert english == ["Times I resolved the", "worry for mothers"]

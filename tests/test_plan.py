@@ -173,6 +173,16 @@ def test_sentence_trims_particles_the_template_already_has():
     assert statement_sentence(typed, "ja") == statement_sentence(EXAMPLE, "ja")
 
 
+def test_parts_typed_as_clauses_read_as_japanese():
+    # Answers typed as clauses (a verb or adjective at the end) get a noun before の/を/で.
+    typed = ValueStatement(person="子育てで時間がない", problem="お店のピアスは普段着に合わない",
+                           solution="樹脂と布で作るピアスを提案する")
+    assert statement_sentence(typed, "ja") == (
+        "子育てで時間がない人の「お店のピアスは普段着に合わない」という悩みを、樹脂と布で作るピアスを提案することで解決する")
+    assert custom_kpi_name(typed, "ja").endswith("提案することで解消した回数")
+    assert "という悩み" not in statement_sentence(typed, "en")  # English reads the answers as typed
+
+
 def test_blank_parts_show_what_is_missing():
     for lang in LANGS:
         sentence = statement_sentence(ValueStatement(problem="転職不安"), lang)

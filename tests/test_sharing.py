@@ -57,6 +57,15 @@ def test_monthly_value_indicators_against_the_four_weeks_before():
     assert values(share, "conventional") == {"フォロワー数": (8000, 10000, -2000.0)}
 
 
+def test_minutes_of_weeks_without_a_recorded_result_stay_out_of_minutes_per_result():
+    report = make_report()
+    report.weeks.loc[7, "results"] = pd.NA  # the last week's file had no inquiries column
+    share = share_report(report, period="month")
+    found = values(share)
+    assert found["minutes"][0] == 120.0  # the time is still reported …
+    assert found["minutes_per_result"][0] == 90.0 / 6  # … but only weeks with a result count per result
+
+
 def test_kpis_show_the_period_and_how_often_they_were_met():
     share = share_report(make_report(), period="month", names=NAMES)
     kpis = {r.id: (r.value, r.previous, r.target, r.met_weeks, r.judged_weeks) for r in share.rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import altair as alt
 import pandas as pd
 
@@ -9,13 +11,40 @@ from kpi_core.messages import t
 
 FONT = "Noto Sans CJK JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 GREEN, ORANGE, GREY = "#2f7d6d", "#d9822b", "#8a8f8c"
+TITLE_WIDTH = 40  # in half-width characters: about 20 Japanese ones, which fit a phone-wide chart
 
 
-def _base(frame: pd.DataFrame, title: str) -> alt.Chart:
+def title_lines(title: str, width: int = TITLE_WIDTH) -> str | list[str]:
+    """The title as it is when short, else broken into lines of at most `width` half-width characters.
+
+    Vega makes room for a title on one line by shrinking the plot: a long KPI name (the generated one
+    quotes the whole statement) squashed its chart to a single point.
+    """
+    lines, line, used = [], "", 0
+    for char in title:
+        size = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + size > width:
+            # Break English at the last space of the line; Japanese may break between any two characters.
+            cut = line.rfind(" ") if " " in line and char != " " else -1
+            head, line = (line[:cut], line[cut + 1:]) if cut > 0 else (line, "")
+            lines.append(head.rstrip())
+            used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        line += char
+        used += size
+    lines.append(line.strip())
+    return title if len(lines) == 1 else [part for part in lines if part]
+
+
+def _title(title: str) -> alt.Title:
+    return alt.Title(title_lines(title), anchor="start")
+
+
+def _base(frame: pd.DataFrame, title: str | None) -> alt.Chart:
     # Weeks as ordered ISO labels: one band per week, labels on the week's first day (a time axis picks
     # its own tick days, which fall between weeks).
     frame = frame.assign(week=pd.to_datetime(frame["week_start"]).dt.strftime("%Y-%m-%d"))
-    return alt.Chart(frame, title=alt.Title(title, anchor="start")).properties(width="container", height=220)
+    chart = alt.Chart(frame) if title is None else alt.Chart(frame, title=_title(title))
+    return chart.properties(width="container", height=220)
 
 
 def _finish(chart) -> alt.Chart:
@@ -33,7 +62,7 @@ def _week_axis(lang: str) -> alt.X:
 def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.LayerChart:
     """Weekly minutes as bars beside the key result as a line, each with its own axis."""
     frame = weeks[["week_start", "minutes", "results"]].astype({"results": "float64"})
-    base = _base(frame, t("chart.minutes_results", lang, result=t(f"column.{key_result}", lang)))
+    base = _base(frame, None)
     bars = base.mark_bar(color=GREY, opacity=0.6).encode(
         x=_week_axis(lang), y=alt.Y("minutes:Q", title=t("chart.minutes", lang)),
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
@@ -42,7 +71,8 @@ def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.
         x=_week_axis(lang), y=alt.Y("results:Q", title=t(f"column.{key_result}", lang)),
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("results:Q", title=t(f"column.{key_result}", lang))])
-    return _finish(alt.layer(bars, line).resolve_scale(y="independent"))
+    title = _title(t("chart.minutes_results", lang, result=t(f"column.{key_result}", lang)))
+    return _finish(alt.layer(bars, line, title=title).resolve_scale(y="independent"))
 
 
 def minutes_per_result(smoothed: pd.DataFrame, lang: str) -> alt.Chart:
@@ -93,10 +123,10 @@ def action_mix(weeks: pd.DataFrame, category_names: dict[str, str], lang: str) -
 def kpi_against_target(kpi_rows: pd.DataFrame, title: str, unit: str, lang: str) -> alt.LayerChart:
     """One KPI's weekly value as a line with its target as a dashed rule."""
     frame = kpi_rows[["week_start", "value", "target"]].astype({"value": "float64", "target": "float64"})
-    base = _base(frame, title)
+    base = _base(frame, None)  # the title goes on the layer: on each part it would be drawn twice
     line = base.mark_line(color=GREEN, point=True).encode(
         x=_week_axis(lang), y=alt.Y("value:Q", title=unit),
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("value:Q", title=t("chart.value", lang), format=".2f")])
     target = base.mark_rule(color=ORANGE, strokeDash=[6, 4]).encode(y="mean(target):Q")
-    return _finish(alt.layer(line, target))
+    return _finish(alt.layer(line, target, title=_title(title)))
