@@ -119,8 +119,13 @@ st.subheader(t("review.share", lang))
 st.caption(t("review.share.help", lang))
 span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=True, key="share_period",
                 format_func=lambda p: t(f"review.share.period.{p}", lang))
-followers = st.text_input(t("review.share.conventional", lang), key="share_followers",
+# Kept with the week's reflections, so the figure typed for a report is still there after a reload.
+followers = st.text_input(t("review.share.conventional", lang), value=saved.get("followers", ""),
+                          key=state.widget_key(f"share_followers_{week}"),
                           help=t("review.share.conventional.help", lang))
+if state.user_edit(f"share_followers_{week}", followers, saved.get("followers", "")):
+    saved["followers"] = followers
+    session.reviews[week] = saved
 conventional = [ConventionalFigure(t("review.share.followers", lang), followers.strip())] if followers.strip() else []
 names = {c.id: {code: column_label(c.id, code) if column_label(c.id, code) != c.id else c.header(code).replace("_", " ")
                 for code in ("ja", "en")} for c in catalog.template_columns(plan.persona_id)}

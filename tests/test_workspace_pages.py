@@ -194,3 +194,17 @@ def test_the_chosen_language_is_remembered_for_the_next_visit(workspace_path):
     again = AppTest.from_file(APP, default_timeout=60)
     again.run()  # a reload: a new session with nothing set
     assert again.title[0].value == t("app.name", "en")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_follower_figure_typed_for_a_report_survives_a_reload(workspace_path, lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    at.switch_page("pages/5_review.py")
+    at.run()
+    at.text_input(key="share_followers_2025-01-13").input("1,234").run()
+    assert "1,234" in at.expander[-1].markdown[0].value  # in the report preview
+
+    again = open_page("review", lang)  # a reload
+    assert again.text_input(key="share_followers_2025-01-13").value == "1,234"
+    assert again.session_state["reviews"]["2025-01-13"]["followers"] == "1,234"
+    assert again.session_state["reviews"]["2025-01-13"].get("worked", "") == ""  # nothing else invented
