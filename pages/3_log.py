@@ -1,15 +1,18 @@
 """Log: drop activity CSVs, see what was read and what was not (row by row), edit rows, export."""
 
 import hashlib
+import re
 
 import pandas as pd
 import streamlit as st
 
+from kpi_core.columns import all_columns
 from kpi_core.export import log_csv_bytes, rejected_csv_bytes
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
+from kpi_core.revisions import Revision, describe, find_revisions, still_valid
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 from pages._ui.tables import readable
@@ -18,7 +21,9 @@ ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (cp932)", "utf-16": "UTF-16"}
 SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
-
+PENDING = "log_pending_revisions"  # plain session key: the choice waits across reruns until a button is pressed
+EXAMPLES = 3  # revisions spelled out; the count covers the rest
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|])")
 
 
 def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -33,6 +38,77 @@ def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.Data
     checked.loc[known, "source"] = before.loc[labels[known], "source"].to_numpy()
     checked.loc[known, "source_row"] = before.loc[labels[known], "source_row"].to_numpy()
     return checked
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    """Every log column's name in `lang`: the catalog's name, else the persona template's header."""
+    labels = {}
+    for column in all_columns(persona_columns(catalog)):
+        label = column_label(column.id, lang)
+        labels[column.id] = column.header(lang) if label == column.id else label
+    return labels
+
+
+def remember_revisions(found: list[Revision]) -> None:
+    """Add newly found revisions to the pending ones (one per earlier row) until the person decides."""
+    pending = session.get(PENDING) or []
+    known = {r.earlier_id for r in pending}
+    session[PENDING] = pending + [r for r in found if r.earlier_id not in known]
+
+
+def show_revisions(lang: str) -> None:
+    """Warn about rows that look like edits of earlier rows; replace the earlier ones or keep both."""
+    pending = session.get(PENDING) or []
+    if pending:
+        # Checked on every run: another tab, an edit or a restore may have changed the rows since.
+        pending = session[PENDING] = still_valid(pending, session.ws.load_log(with_ids=True))
+    if not pending:
+        return
+    labels = column_labels(lang)
+    with st.container(border=True):
+        st.warning(t("log.revisions.found", lang, count=len(pending)), icon="🔁")
+        lines = [f"- {escape(describe(r, lang, labels))}" for r in pending[:EXAMPLES]]
+        if len(pending) > EXAMPLES:
+            lines.append(f"- {t('log.revisions.more', lang, count=len(pending) - EXAMPLES)}")
+        st.markdown("\n".join(lines))
+        st.caption(t("log.revisions.backup", lang, count=len(pending)))
+        replace, keep = st.columns(2)
+        if replace.button(t("log.revisions.replace", lang), type="primary", key="revisions_replace"):
+            removed = session.ws.delete_rows([r.earlier_id for r in pending])  # takes a backup first
+            session.log = session.ws.load_log()
+            session[PENDING] = []
+            state.flash(t("log.revisions.replaced", lang, rows=removed))
+            st.rerun()
+        if keep.button(t("log.revisions.keep", lang), key="revisions_keep"):
+            session[PENDING] = []
+            state.flash(t("log.revisions.kept", lang))
+            st.rerun()
+
+
+def show_earlier_uploads(lang: str) -> None:
+    """List the uploads of earlier visits, so rows left out then are not forgotten after a reload."""
+    # A file read in this visit has its own card above (the same bytes give the same counts).
+    read_now = {(name, digest) for name, _, digest in session.seen_uploads}
+    earlier = [u for u in session.ws.uploads() if (u.file_name, u.sha256) not in read_now]
+    if not earlier:
+        return
+    rejected = sum(u.rows_rejected for u in earlier)
+    title = (t("log.earlier.title_rejected", lang, files=len(earlier), rejected=rejected) if rejected
+             else t("log.earlier.title", lang, files=len(earlier)))
+    with st.expander(f"🗂️ {title}"):
+        st.dataframe(pd.DataFrame({
+            t("log.earlier.col.file", lang): [u.file_name for u in reversed(earlier)],
+            t("log.earlier.col.read_at", lang): [(u.read_at or "")[:16].replace("T", " ") for u in reversed(earlier)],
+            t("log.accepted", lang): [u.rows_accepted for u in reversed(earlier)],
+            t("log.rejected", lang): [u.rows_rejected for u in reversed(earlier)],
+        }), hide_index=True, width="stretch")
+        if rejected:
+            st.caption(t("log.earlier.hint", lang))
+
+
+def escape(text: str) -> str:
+    """Text from the person's sheet shown as written, not as Markdown."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 lang = page_setup("log")
@@ -66,9 +142,13 @@ if new:
             progress(number, len(new), name)
             batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog)
             report = batch.reports[0]
+            # Read before the rows are added: the earlier rows (with their ids) a new row may be an edit of.
+            earlier = session.ws.load_log(with_ids=True) if report.accepted else None
             # Saved at once, file by file: a reload or a crash after this line loses nothing.
             added = state.add_rows(batch.log, name, data, report.accepted, report.rejected)
             duplicates += report.accepted - added
+            if earlier is not None:
+                remember_revisions(find_revisions(earlier, batch.log))
             # A file read again (another encoding, say) replaces its earlier card instead of sitting beside it.
             session.uploads = [r for r in session.uploads if r.name != name] + [report]
             session.seen_uploads.add(fingerprint)
@@ -76,7 +156,9 @@ if new:
     bar.progress(1.0, text=t("log.read_done", lang, files=len(new)))
 
 for report in reversed(session.uploads):
-    failed = report.error is not None or report.rejected > 0
+    # A header with no rows under it (the template as downloaded) read fine, but there is nothing to count.
+    no_rows = report.error is None and report.rows_in == 0
+    failed = report.error is not None or report.rejected > 0 or no_rows
     icon = "⚠️" if failed else "✅"
     with st.expander(f"{icon} {report.name}", expanded=failed):
         if report.error is not None:
@@ -84,11 +166,14 @@ for report in reversed(session.uploads):
             continue
         st.caption(t("log.detected", lang, encoding=ENCODING_NAMES.get(report.encoding, report.encoding),
                      separator=t(f"log.separator.{SEPARATOR_NAMES[report.separator]}", lang)))
-        cols = st.columns(4)
-        cols[0].metric(t("log.rows_in", lang), report.rows_in)
-        cols[1].metric(t("log.accepted", lang), report.accepted)
-        cols[2].metric(t("log.rejected", lang), report.rejected)
-        cols[3].metric(t("log.blank", lang), report.blank)
+        if no_rows:
+            st.warning(t("log.no_rows", lang), icon="📝")
+        else:
+            cols = st.columns(4)
+            cols[0].metric(t("log.rows_in", lang), report.rows_in)
+            cols[1].metric(t("log.accepted", lang), report.accepted)
+            cols[2].metric(t("log.rejected", lang), report.rejected)
+            cols[3].metric(t("log.blank", lang), report.blank)
         for column in report.ignored_columns:
             st.info(column.message(lang), icon="🙈")
         if report.problems:
@@ -108,6 +193,8 @@ for report in reversed(session.uploads):
 
 if session.get("last_duplicates"):
     st.info(t("log.duplicates", lang, count=session.last_duplicates))
+show_revisions(lang)
+show_earlier_uploads(lang)
 
 log = session.log
 st.subheader(t("log.current", lang, rows=len(log)))

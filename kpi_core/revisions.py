@@ -1,0 +1,164 @@
+"""Rows of a new upload that look like an edited version of a row already in the log (a re-exported sheet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi_core.messages import DEFAULT_LANG, t
+
+IDENTITY = ("date", "action", "category")  # what stays the same when a person edits a row in their sheet
+NOT_COMPARED = ("source", "source_row", "upload_id")  # where a row came from, not what it says
+MAX_SHOWN = 24  # characters of a text value shown in an example (a long memo would drown the message)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value that differs between the earlier row and the new one (plain values: None, float, str)."""
+
+    column: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A new row that looks like an edit of an earlier row: same date, action and category, other values differ."""
+
+    earlier_id: int  # the earlier row's index label in the log it was found in (its workspace row id)
+    date: str  # ISO date
+    action: str
+    category: str | None
+    changes: tuple[Change, ...]
+
+
+def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revision]:
+    """Pair the rows of one upload (`incoming`) with rows already in the log (`earlier`) they look like edits of.
+
+    Within a date+action+category group, exact copies are matched first (they are duplicates, not edits);
+    the rows left on each side are then paired one to one, fewest differing values first, so a second post
+    on the same day is not mistaken for an edit. Rows of `incoming` are never paired with each other.
+    """
+    if earlier.empty or incoming.empty:
+        return []
+    columns = [c for c in dict.fromkeys([*earlier.columns, *incoming.columns])
+               if c not in IDENTITY and c not in NOT_COMPARED]
+    # Only rows on the upload's days can pair: this keeps a long log cheap.
+    earlier = earlier[earlier["date"].isin(incoming["date"].dropna())]
+    old_groups, new_groups = _groups(earlier, columns), _groups(incoming, columns)
+    found = []
+    for key, new_rows in new_groups.items():
+        old_left, new_left = _without_copies(old_groups.get(key, []), new_rows)
+        for (_, label, old), (position, _, new) in _closest_pairs(old_left, new_left):
+            changes = tuple(Change(c, o, n) for c, o, n in zip(columns, old, new, strict=True) if o != n)
+            found.append((position, Revision(_label(label), key[0], key[1], key[2], changes)))
+    return [revision for _, revision in sorted(found, key=lambda pair: pair[0])]
+
+
+def still_valid(revisions: list[Revision], log: pd.DataFrame) -> list[Revision]:
+    """The revisions whose earlier row and new version are both still in `log` (index = row ids), as found.
+
+    The log may change between finding and replacing (an edit, another tab, a restore, a demo): removing
+    a row that is no longer the one shown, or whose new version is gone, could lose what the person entered.
+    """
+    if not revisions or log.empty:
+        return []
+    kept = []
+    for revision in revisions:
+        same_day = log[(log["date"] == pd.Timestamp(revision.date)) & (log["action"] == revision.action)]
+        old_ok = revision.earlier_id in same_day.index and _shows(same_day.loc[revision.earlier_id], revision, "old")
+        others = same_day.drop(index=revision.earlier_id, errors="ignore")
+        new_ok = any(_shows(row, revision, "new") for _, row in others.iterrows())
+        if old_ok and new_ok:
+            kept.append(revision)
+    return kept
+
+
+def describe(revision: Revision, lang: str = DEFAULT_LANG, labels: Mapping[str, str] | None = None) -> str:
+    """One example line: 「2025-01-06 投稿:直接反応数 9→11 / メモ (空欄)→DMで相談」 or its English form."""
+    labels = labels or {}
+    changes = " / ".join(
+        t("log.revisions.change", lang, column=labels.get(c.column, c.column), old=_shown(c.old, lang),
+          new=_shown(c.new, lang)) for c in revision.changes)
+    return t("log.revisions.example", lang, date=revision.date, action=revision.action, changes=changes)
+
+
+def _plain(value: object) -> object:
+    """A cell as a plain comparable value: empty -> None, numbers -> float, dates -> ISO text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return value or None  # a blank memo is "" in the log and NA in a fresh read: the same thing
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        return pd.Timestamp(value).date().isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)  # an Int64 5 and a float 5.0 say the same
+    return str(value)
+
+
+def _groups(log: pd.DataFrame, columns: list[str]) -> dict[tuple, list[tuple[int, object, tuple]]]:
+    """Rows by (date, action, category), each as (position, index label, compared values), in log order."""
+    groups: dict[tuple, list[tuple[int, object, tuple]]] = {}
+    frame = log.reindex(columns=[*IDENTITY, *columns])
+    for position, (label, *cells) in enumerate(frame.itertuples(index=True, name=None)):
+        date, action, category, *values = (_plain(c) for c in cells)
+        if date is None or action is None:
+            continue  # a row without a date or an action cannot be told apart from another one
+        groups.setdefault((date, action, category), []).append((position, label, tuple(values)))
+    return groups
+
+
+def _without_copies(old: list[tuple], new: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Both sides with exact copies taken out one for one (what the workspace already left out as duplicates)."""
+    old_left = list(old)
+    new_left = []
+    for entry in new:
+        match = next((i for i, (_, _, values) in enumerate(old_left) if values == entry[2]), None)
+        if match is None:
+            new_left.append(entry)
+        else:
+            del old_left[match]
+    return old_left, new_left
+
+
+def _closest_pairs(old: list[tuple], new: list[tuple]) -> list[tuple[tuple, tuple]]:
+    """Pairs (earlier, new) one to one, taking the pair with the fewest differing values first."""
+    candidates = sorted(
+        (sum(a != b for a, b in zip(o[2], n[2], strict=True)), j, i)
+        for i, o in enumerate(old) for j, n in enumerate(new))
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _, j, i in candidates:
+        if j not in used_new and i not in used_old:
+            used_new.add(j)
+            used_old.add(i)
+            pairs.append((old[i], new[j]))
+    return pairs
+
+
+def _label(label: object) -> int:
+    """A row id as a plain int, whatever integer type the index held."""
+    return int(label.item() if hasattr(label, "item") else label)
+
+
+def _shows(row: pd.Series, revision: Revision, side: str) -> bool:
+    """True when `row` holds the old (or new) value of every changed column of the revision."""
+    return all(_plain(row.get(c.column)) == (c.old if side == "old" else c.new) for c in revision.changes)
+
+
+def _shown(value: object, lang: str) -> str:
+    """A plain value as the example shows it: 9 not 9.0, a blank named, a long text cut short."""
+    if value is None:
+        return t("log.revisions.blank", lang)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
