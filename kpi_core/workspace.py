@@ -17,9 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi_core.localtime import local_time
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.plan import Plan, plan_from_yaml, plan_to_yaml
-from kpi_core.workspace_bundle import _UPLOAD_FIELDS, WorkspaceProblem, _Bundle, _Content, _read_bundle, _zip
+from kpi_core.workspace_bundle import (
+    _UPLOAD_FIELDS,
+    WorkspaceProblem,
+    _Bundle,
+    _Content,
+    _plan_parts,
+    _read_bundle,
+    _zip,
+)
 from kpi_core.workspace_rows import (
     _columns,
     _conformed,
@@ -115,11 +124,14 @@ class BackupInfo:
     rows: int
     size_bytes: int
 
-    def label(self, lang: str = DEFAULT_LANG) -> str:
-        """「2026-11-22 20:29 UTC・ログの置き換え前・120行」 or its English form."""
+    def label(self, lang: str = DEFAULT_LANG, zone: str | None = None) -> str:
+        """「2026-11-23 05:29 JST・ログの置き換え前・120行」 (time in `zone`, UTC when unknown) or its English form."""
         reason = t(f"workspace.backup.reason.{self.reason}", lang) if self.reason in BACKUP_REASONS else self.reason
-        when = self.created_at.replace("T", " ")[:16] + " UTC"
-        return t("workspace.backup.label", lang, created_at=when, reason=reason, rows=self.rows)
+        return t("workspace.backup.label", lang, created_at=self.when(zone), reason=reason, rows=self.rows)
+
+    def when(self, zone: str | None = None) -> str:
+        """When the backup was taken, in the IANA zone `zone` (UTC when unknown)."""
+        return local_time(self.created_at, zone)
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,9 @@ class ImportPreview:
     reviews_added: int = 0  # weeks only in the file
     reviews_changed: int = 0  # weeks in both, different: replace takes the file's, merge keeps yours
     reviews_only_here: int = 0  # replace removes them
+    rows_here: int = 0  # the workspace's own counts, for the restore preview's "now → backup"
+    reviews_here: int = 0
+    plan_parts: tuple[str, ...] = ()  # which parts differ (see _plan_parts); "all" when only one side has a plan
 
     @property
     def ok(self) -> bool:
@@ -173,6 +188,30 @@ class ImportPreview:
                            changed=self.reviews_changed))
         lines.extend(p.message(lang) for p in self.problems)  # non-blocking ones, said aloud
         return lines
+
+    def restore_lines(self, lang: str = DEFAULT_LANG) -> list[str]:
+        """What restoring this content (a backup) changes: the log, the plan and the reviews all go back."""
+        if not self.ok:
+            return [p.message(lang) for p in self.problems]
+        return [
+            t("workspace.restore.rows", lang, now=self.rows_here, backup=self.rows_in_file, added=self.rows_to_add,
+              removed=self.rows_only_here),
+            self._restore_plan_line(lang),
+            t("workspace.restore.reviews", lang, now=self.reviews_here, backup=self.reviews_in_file,
+              added=self.reviews_added, changed=self.reviews_changed, removed=self.reviews_only_here),
+            t("workspace.restore.backup_first", lang),
+            *(p.message(lang) for p in self.problems),
+        ]
+
+    def _restore_plan_line(self, lang: str) -> str:
+        """The plan's line of the restore preview, naming the parts that go back."""
+        if not self.plan_parts:
+            return t("workspace.restore.plan_same", lang)
+        if not self.plan_in_file:  # no stored plan: the app starts again from the default one
+            return t("workspace.restore.plan_default", lang)
+        # " / " reads the same in both languages, so the list needs no separator of its own in the catalogs.
+        parts = " / ".join(t(f"workspace.plan_part.{part}", lang) for part in self.plan_parts)
+        return t("workspace.restore.plan_back", lang, parts=parts)
 
 
 @dataclass(frozen=True)
@@ -477,6 +516,10 @@ class Workspace:
             self._replace_all(conn, bundle)
         return safety_id
 
+    def preview_restore(self, backup_id: int) -> ImportPreview:
+        """What restore(backup_id) would change, without changing anything (see ImportPreview.restore_lines)."""
+        return self.preview_import(self.backup_zip(backup_id))
+
     # -------------------------------------------------------- export and import
 
     def export_zip(self) -> bytes:
@@ -508,6 +551,7 @@ class Workspace:
             reviews_added=sum(1 for w in bundle.reviews if w not in reviews),
             reviews_changed=sum(1 for w, f in bundle.reviews.items() if w in reviews and reviews[w] != f),
             reviews_only_here=sum(1 for w in reviews if w not in bundle.reviews),
+            rows_here=here.n, reviews_here=len(reviews), plan_parts=_plan_parts(plan, bundle.plan),
         )
 
     def import_zip(self, zip_bytes: bytes, mode: str = "merge") -> ImportResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -167,6 +168,25 @@ def _read_manifest(text: bytes) -> tuple[dict | None, list[WorkspaceProblem]]:
     if not ok or not set(FIXED) <= {c["id"] for c in columns} or len({c["id"] for c in columns}) != len(columns):
         return None, [WorkspaceProblem("import.bad_manifest", {"field": "columns"})]
     return manifest, []
+
+
+# The parts of a plan a person recognises from its pages, each with the fields it covers; the custom KPI's
+# name lives in the statement but is edited and read as a KPI, so it is counted there.
+_PLAN_PARTS = {
+    "statement": lambda plan: dataclasses.replace(plan.statement, custom_kpi=""),
+    "kpis": lambda plan: (plan.statement.custom_kpi, plan.kpis, plan.key_result),
+    "persona": lambda plan: (plan.persona_id, plan.weekly_budget_minutes),
+    "schedule": lambda plan: (plan.week_start, plan.start_date, plan.rest_weeks),
+}
+
+
+def _plan_parts(here: Plan | None, there: Plan | None) -> tuple[str, ...]:
+    """Which parts of the plan differ: () when equal, ("all",) when only one side has a plan, "other" for the rest."""
+    if here == there:
+        return ()
+    if here is None or there is None:
+        return ("all",)
+    return tuple(name for name, part in _PLAN_PARTS.items() if part(here) != part(there)) or ("other",)
 
 
 def _read_plan(text: bytes | None) -> tuple[Plan | None, list[WorkspaceProblem]]:

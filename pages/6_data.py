@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from kpi_core.localtime import known_zone
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import default_plan
@@ -63,21 +64,33 @@ if bundle is not None:
 
 st.subheader(t("data.backups", lang))
 backups = workspace.backups()
+zone = known_zone(st.context.timezone)  # the browser's zone; None (so UTC) when it did not say or is unknown here
 if not backups:
     st.caption(t("data.backups.none", lang))
 else:
-    chosen = st.selectbox(t("data.backups.choose", lang), backups, format_func=lambda b: b.label(lang),
-                          key="backup_choice")
-    left, right = st.columns(2)
-    left.download_button(t("data.backups.download", lang), lambda: workspace.backup_zip(chosen.id),
-                         file_name=f"kpi-coach-backup-{chosen.id}.zip", mime="application/zip",
-                         key="backup_download")
-    if right.checkbox(t("data.backups.confirm", lang), key="restore_sure") and right.button(
-            t("data.backups.restore", lang), key="restore_go"):
-        workspace.restore(chosen.id)  # takes a backup of the current content first
-        state.reload()
-        state.flash(t("data.backups.restored", lang))
-        st.rerun()
+    st.caption(t("data.backups.zone", lang, zone=zone) if zone else t("data.backups.zone_utc", lang))
+    # A tick given for one backup must not carry over to another one chosen afterwards.
+    chosen = st.selectbox(t("data.backups.choose", lang), backups, format_func=lambda b: b.label(lang, zone),
+                          key="backup_choice", on_change=lambda: session.pop("restore_sure", None))
+    st.download_button(t("data.backups.download", lang), lambda: workspace.backup_zip(chosen.id),
+                       file_name=f"kpi-coach-backup-{chosen.id}.zip", mime="application/zip",
+                       key="backup_download")
+    restore_preview = workspace.preview_restore(chosen.id)
+    if not restore_preview.ok:
+        for line in restore_preview.restore_lines(lang):
+            st.error(line)
+    else:
+        st.write(t("data.backups.preview", lang, when=chosen.when(zone)))
+        for line in restore_preview.restore_lines(lang):
+            st.write("- " + line)
+        st.warning(t("data.backups.all_back", lang))
+        if st.checkbox(t("data.backups.confirm", lang), key="restore_sure") and st.button(
+                t("data.backups.restore", lang), key="restore_go"):
+            workspace.restore(chosen.id)  # takes a backup of the current content first
+            session.pop("restore_sure", None)  # the next restore asks again
+            state.reload()
+            state.flash(t("data.backups.restored", lang))
+            st.rerun()
 
 st.subheader(t("data.demo", lang))
 st.caption(t("data.demo.help", lang))
