@@ -8,6 +8,7 @@ import streamlit as st
 
 from kpi_core.columns import all_columns
 from kpi_core.export import log_csv_bytes, rejected_csv_bytes
+from kpi_core.localtime import known_zone, local_time
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
@@ -93,12 +94,14 @@ def show_earlier_uploads(lang: str) -> None:
     if not earlier:
         return
     rejected = sum(u.rows_rejected for u in earlier)
+    zone = known_zone(st.context.timezone)  # the browser's zone; UTC (labelled) when unknown
     title = (t("log.earlier.title_rejected", lang, files=len(earlier), rejected=rejected) if rejected
              else t("log.earlier.title", lang, files=len(earlier)))
     with st.expander(f"🗂️ {title}"):
         st.dataframe(pd.DataFrame({
             t("log.earlier.col.file", lang): [u.file_name for u in reversed(earlier)],
-            t("log.earlier.col.read_at", lang): [(u.read_at or "")[:16].replace("T", " ") for u in reversed(earlier)],
+            t("log.earlier.col.read_at", lang): [local_time(u.read_at, zone) if u.read_at else ""
+                                                  for u in reversed(earlier)],
             t("log.accepted", lang): [u.rows_accepted for u in reversed(earlier)],
             t("log.rejected", lang): [u.rows_rejected for u in reversed(earlier)],
         }), hide_index=True, width="stretch")

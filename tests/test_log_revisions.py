@@ -201,6 +201,7 @@ def test_a_reload_lists_earlier_uploads_with_their_rejected_rows(lang):
     assert [e.label for e in again.expander if e.label.startswith("🗂️")] == [f"🗂️ {titled}"]
     table = next(d.value for d in again.dataframe if t("log.earlier.col.file", lang) in d.value.columns)
     assert table[t("log.earlier.col.file", lang)].tolist() == ["bad.csv", "good.csv"]  # newest first
+    assert all(when.endswith(" UTC") for when in table[t("log.earlier.col.read_at", lang)])  # no zone under test
     assert table[t("log.accepted", lang)].tolist() == [1, 4]
     assert table[t("log.rejected", lang)].tolist() == [2, 0]
     assert t("log.earlier.hint", lang) in [c.value for c in again.caption]
