@@ -41,6 +41,8 @@ def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revisi
     Within a date+action+category group, exact copies are matched first (they are duplicates, not edits);
     the rows left on each side are then paired one to one, fewest differing values first, so a second post
     on the same day is not mistaken for an edit. Rows of `incoming` are never paired with each other.
+    An incoming row whose exact copy is already stored (the sheet uploaded again after an edit was kept)
+    still pairs with a leftover row stored before that copy by another upload: the older version.
     """
     if earlier.empty or incoming.empty:
         return []
@@ -49,10 +51,11 @@ def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revisi
     # Only rows on the upload's days can pair: this keeps a long log cheap.
     earlier = earlier[earlier["date"].isin(incoming["date"].dropna())]
     old_groups, new_groups = _groups(earlier, columns), _groups(incoming, columns)
+    uploads = earlier["upload_id"].to_dict() if "upload_id" in earlier else {}
     found = []
     for key, new_rows in new_groups.items():
-        old_left, new_left = _without_copies(old_groups.get(key, []), new_rows)
-        for (_, label, old), (position, _, new) in _closest_pairs(old_left, new_left):
+        old_left, new_left, copies = _without_copies(old_groups.get(key, []), new_rows)
+        for (_, label, old), (position, _, new) in _closest_pairs(old_left, new_left, copies, uploads):
             changes = tuple(Change(c, o, n) for c, o, n in zip(columns, old, new, strict=True) if o != n)
             found.append((position, Revision(_label(label), key[0], key[1], key[2], changes)))
     return [revision for _, revision in sorted(found, key=lambda pair: pair[0])]
@@ -115,24 +118,33 @@ def _groups(log: pd.DataFrame, columns: list[str]) -> dict[tuple, list[tuple[int
     return groups
 
 
-def _without_copies(old: list[tuple], new: list[tuple]) -> tuple[list[tuple], list[tuple]]:
-    """Both sides with exact copies taken out one for one (what the workspace already left out as duplicates)."""
+def _without_copies(old: list[tuple], new: list[tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Both sides with exact copies taken out one for one (what the workspace already left out as duplicates),
+    and the copies as (new entry, the earlier row it copies)."""
     old_left = list(old)
-    new_left = []
+    new_left, copies = [], []
     for entry in new:
         match = next((i for i, (_, _, values) in enumerate(old_left) if values == entry[2]), None)
         if match is None:
             new_left.append(entry)
         else:
-            del old_left[match]
-    return old_left, new_left
+            copies.append((entry, old_left.pop(match)))
+    return old_left, new_left, copies
 
 
-def _closest_pairs(old: list[tuple], new: list[tuple]) -> list[tuple[tuple, tuple]]:
-    """Pairs (earlier, new) one to one, taking the pair with the fewest differing values first."""
+def _closest_pairs(old: list[tuple], new: list[tuple], copies: list[tuple] = (),
+                   uploads: Mapping[object, object] | None = None) -> list[tuple[tuple, tuple]]:
+    """Pairs (earlier, new) one to one, taking the pair with the fewest differing values first.
+
+    A copied new row may pair only with an earlier row stored before its copy, by another upload: a row that
+    came in with its copy is a second activity of the day, not an older version.
+    """
+    uploads = uploads or {}
+    entries = [(n, None) for n in new] + list(copies)
     candidates = sorted(
         (sum(a != b for a, b in zip(o[2], n[2], strict=True)), j, i)
-        for i, o in enumerate(old) for j, n in enumerate(new))
+        for i, o in enumerate(old) for j, (n, copy) in enumerate(entries)
+        if copy is None or (_label(o[1]) < _label(copy[1]) and _other_upload(uploads, o[1], copy[1])))
     used_old: set[int] = set()
     used_new: set[int] = set()
     pairs = []
@@ -140,8 +152,14 @@ def _closest_pairs(old: list[tuple], new: list[tuple]) -> list[tuple[tuple, tupl
         if j not in used_new and i not in used_old:
             used_new.add(j)
             used_old.add(i)
-            pairs.append((old[i], new[j]))
+            pairs.append((old[i], entries[j][0]))
     return pairs
+
+
+def _other_upload(uploads: Mapping[object, object], first: object, second: object) -> bool:
+    """True when both rows' uploads are known and differ (rows rewritten by the editor have none)."""
+    a, b = uploads.get(first), uploads.get(second)
+    return a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and a != b
 
 
 def _label(label: object) -> int:

@@ -10,7 +10,7 @@ from kpi_core.logbook import read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.revisions import Change, Revision, describe, find_revisions, still_valid
-from kpi_core.workspace import Workspace
+from kpi_core.workspace import UploadInfo, Workspace
 from tests.conftest import csv_text
 from tests.test_pages import BAD, WORKED, clean_caches, open_page, texts, upload  # noqa: F401 (autouse fixture)
 
@@ -27,7 +27,7 @@ def read(*rows: str) -> pd.DataFrame:
 
 def stored(*rows: str) -> tuple[Workspace, pd.DataFrame]:
     workspace = Workspace.open(":memory:")
-    workspace.append_rows(read(*rows))
+    workspace.append_rows(read(*rows), UploadInfo("file.csv", rows_accepted=len(rows)))
     return workspace, workspace.load_log(with_ids=True)
 
 
@@ -73,6 +73,20 @@ def test_rows_of_one_upload_never_pair_with_each_other():
     # Both posts were in one earlier file; the new file repeats one of them: nothing left to pair.
     _, earlier = stored("2025/1/6,投稿,30,5,4,1,", "2025/1/6,投稿,60,2,3,0,")
     assert find_revisions(earlier, read("2025/1/6,投稿,60,2,3,0,")) == []
+
+
+def test_a_sheet_uploaded_again_after_both_versions_were_kept_still_finds_the_older_one():
+    workspace, _ = stored(*V1)
+    workspace.append_rows(read(*V2), UploadInfo("sheet (1).csv", rows_accepted=4))
+    earlier = workspace.load_log(with_ids=True)
+    # Every row of V2 is now stored, so each is a copy; the first upload's row 2025-01-06 is the older version.
+    found = find_revisions(earlier, read(*V2))
+    assert [(r.earlier_id, r.changes) for r in found] == [
+        (row_id(earlier[earlier["reactions"] == 9], "2025-01-06", 30),
+         (Change("reactions", 9.0, 11.0), Change("memo", None, "DMで相談が来た")))]
+    # Two posts of one day that came in with one upload are never versions of each other.
+    workspace, _ = stored("2025/1/6,投稿,30,5,4,1,", "2025/1/6,投稿,60,2,3,0,")
+    assert find_revisions(workspace.load_log(with_ids=True), read("2025/1/6,投稿,60,2,3,0,")) == []
 
 
 def test_another_category_or_action_is_not_a_revision():
@@ -146,6 +160,15 @@ def test_an_edited_sheet_uploaded_again_warns_and_replaces_the_earlier_row(lang)
         assert [(b.reason, b.rows) for b in stored_ws.backups()] == [("delete_rows", 5)]
     at.run()
     assert not at.warning and at.session_state[PENDING] == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_question_comes_back_when_the_sheet_is_uploaded_again_after_a_reload(lang):
+    uploaded_twice(lang)  # the warning shown, then the tab reloaded without an answer
+    again = upload(open_page("log", lang), ("sheet (2).csv", csv_text(*V2).encode()))
+    assert [w.value for w in again.warning] == [t("log.revisions.found", lang, count=1)]
+    again.button(key="revisions_replace").click().run()
+    assert (len(again.session_state["log"]), again.session_state["log"]["minutes"].sum()) == (4, 105)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
