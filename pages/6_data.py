@@ -13,6 +13,13 @@ from kpi_core.workspace import WorkspaceError
 from pages._ui import state
 from pages._ui.layout import finish_page, page_setup
 
+
+def _ask_again() -> None:
+    """A fresh confirmation box (a new key): a tick given once never carries over to the next restore or to
+    another backup, and the box shows unticked (removing a ticked box's value leaves it ticked on screen)."""
+    session.restore_asks = session.get("restore_asks", 0) + 1
+
+
 lang = page_setup("data")
 session = st.session_state
 catalog = default_catalog()
@@ -59,6 +66,7 @@ if bundle is not None:
                 session.imports_done = session.get("imports_done", 0) + 1
                 session.pop("import_sure", None)
                 state.reload()
+                state.set_lang(lang)  # the language is this person's choice now, not the file's
                 state.flash(t("data.import.done", lang))
                 st.rerun()
 
@@ -71,7 +79,7 @@ else:
     st.caption(t("data.backups.zone", lang, zone=zone) if zone else t("data.backups.zone_utc", lang))
     # A tick given for one backup must not carry over to another one chosen afterwards.
     chosen = st.selectbox(t("data.backups.choose", lang), backups, format_func=lambda b: b.label(lang, zone),
-                          key="backup_choice", on_change=lambda: session.pop("restore_sure", None))
+                          key="backup_choice", on_change=_ask_again)
     st.download_button(t("data.backups.download", lang), lambda: workspace.backup_zip(chosen.id),
                        file_name=f"kpi-coach-backup-{chosen.id}.zip", mime="application/zip",
                        key="backup_download")
@@ -84,11 +92,12 @@ else:
         for line in restore_preview.restore_lines(lang):
             st.write("- " + line)
         st.warning(t("data.backups.all_back", lang))
-        if st.checkbox(t("data.backups.confirm", lang), key="restore_sure") and st.button(
-                t("data.backups.restore", lang), key="restore_go"):
+        if st.checkbox(t("data.backups.confirm", lang), key=f"restore_sure_{session.get('restore_asks', 0)}") \
+                and st.button(t("data.backups.restore", lang), key="restore_go"):
             workspace.restore(chosen.id)  # takes a backup of the current content first
-            session.pop("restore_sure", None)  # the next restore asks again
+            _ask_again()
             state.reload()
+            state.set_lang(lang)  # the language is this person's choice now, not the backup's
             state.flash(t("data.backups.restored", lang))
             st.rerun()
 

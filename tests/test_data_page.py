@@ -70,6 +70,11 @@ def data_page(lang: str, zone: str | None = None) -> AppTest:
     return at
 
 
+
+def confirm_box(at: AppTest):
+    """The restore confirmation box (its key changes after each restore, so it always starts unticked)."""
+    return next(c for c in at.checkbox if c.key.startswith("restore_sure"))
+
 def button(at: AppTest, key: str):
     return next(b for b in at.button if b.key == key)
 
@@ -140,7 +145,7 @@ def test_restore_says_what_goes_back_then_brings_back_plan_and_reviews_too(works
     assert [w.value for w in at.warning] == [t("data.backups.all_back", lang)]
     assert not [b for b in at.button if b.key == "restore_go"]  # no restore before the tick
 
-    at.checkbox(key="restore_sure").check().run()
+    confirm_box(at).check().run()
     button(at, "restore_go").click().run()
     assert not at.exception
     assert t("data.backups.restored", lang) in [s.value for s in at.success]
@@ -163,8 +168,12 @@ def test_restore_says_what_goes_back_then_brings_back_plan_and_reviews_too(works
             (NEW_PERSON, NEW_KPI)
         assert before.load_reviews() == {"2025-01-06": {"worked": "書き換えた"}, "2025-01-13": {"worked": "新しい週"}}
         assert before.row_count() == 5
+    # The language stays the one chosen now, in this tab and for the next visit (the backup's is left).
+    assert at.session_state["lang"] == lang and plan.language == lang
+    with Workspace.open(workspace_path) as stored:
+        assert stored.load_plan().language == lang
     # The tick does not stay: a second click cannot restore again without asking.
-    assert at.checkbox(key="restore_sure").value is False
+    assert confirm_box(at).value is False
     assert not [b for b in at.button if b.key == "restore_go"]
 
 
@@ -173,10 +182,10 @@ def test_choosing_another_backup_asks_for_the_tick_again(workspace_path):
     with Workspace.open(workspace_path) as ws:
         ws.backup("manual")  # a second backup, of the later state: restoring it changes nothing
     at = data_page("ja")
-    at.checkbox(key="restore_sure").check().run()
+    confirm_box(at).check().run()
     assert [b for b in at.button if b.key == "restore_go"]
     at.selectbox(key="backup_choice").select_index(1).run()
-    assert at.checkbox(key="restore_sure").value is False
+    assert confirm_box(at).value is False
     assert [m.value[2:] for m in at.markdown if m.value.startswith("- ")] == expected_preview("ja")
 
 

@@ -23,6 +23,7 @@ from pandas.testing import assert_frame_equal
 from kpi_core.demo import demo_log, demo_plan
 from kpi_core.logbook import read_files
 from kpi_core.merge import merge_logs
+from kpi_core.messages import t
 from kpi_core.plan import default_plan
 from kpi_core.workspace import (
     MIGRATIONS,
@@ -44,6 +45,7 @@ CHILD_PRELUDE = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 from kpi_core.logbook import read_files
+from kpi_core.messages import t
 from kpi_core.workspace import Workspace, UploadInfo
 
 def make_log(n, tag, start_row=0):
@@ -460,7 +462,8 @@ def test_import_preview_counts_what_would_change(tmp_path):
         assert (preview.reviews_in_file, preview.reviews_added, preview.reviews_changed, preview.reviews_only_here) \
             == (2, 0, 1, 1)
         assert preview.schema_version == SCHEMA_VERSION
-        assert "2" in preview.lines("ja", "merge")[0] and "2 rows will be added" in preview.lines("en", "merge")[0]
+        assert preview.lines("en", "merge")[0] == t("workspace.preview.rows_merge", "en", added=2, present=1)
+        assert preview.lines("ja", "merge")[0] == t("workspace.preview.rows_merge", "ja", added=2, present=1)
         result = ws.import_zip(data, "merge")
         assert (result.rows_added, result.plan_changed, result.reviews_written) == (2, True, 0)
         assert ws.row_count() == 4
@@ -563,3 +566,14 @@ def test_replace_log_takes_a_backup_first(path):
 ])
 def test_default_workspace_path(environ, platform, expected):
     assert default_workspace_path(environ, platform) == Path(expected)
+
+
+def test_a_plan_that_differs_only_in_its_language_is_no_change_to_restore():
+    from dataclasses import replace
+
+    from kpi_core.plan import default_plan
+    from kpi_core.workspace_bundle import _plan_parts
+
+    plan = default_plan("student")
+    assert _plan_parts(plan, replace(plan, language="en")) == ()
+    assert _plan_parts(plan, replace(plan, weekly_budget_minutes=90)) != ()

@@ -20,6 +20,11 @@ def workspace_path(tmp_path, monkeypatch):
     return path
 
 
+
+def confirm_box(at: AppTest):
+    """The restore confirmation box (its key changes after each restore, so it always starts unticked)."""
+    return next(c for c in at.checkbox if c.key.startswith("restore_sure"))
+
 def button(at: AppTest, key: str):
     return next(b for b in at.button if b.key == key)
 
@@ -116,7 +121,7 @@ def test_deleting_the_log_asks_first_and_can_be_undone(workspace_path):
     assert len(at.session_state["log"]) == 0
     backups = Workspace.open(workspace_path).backups()
     assert backups and backups[0].rows == 4
-    at.checkbox(key="restore_sure").check().run()
+    confirm_box(at).check().run()
     button(at, "restore_go").click().run()
     assert len(at.session_state["log"]) == 4
 
