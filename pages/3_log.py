@@ -103,6 +103,8 @@ def show_earlier_uploads(lang: str) -> None:
             t("log.earlier.col.read_at", lang): [local_time(u.read_at, zone) if u.read_at else ""
                                                   for u in reversed(earlier)],
             t("log.accepted", lang): [u.rows_accepted for u in reversed(earlier)],
+            # Rows already in the log are read but not added again: what the upload changed is this column.
+            t("log.earlier.col.added", lang): [u.rows_added for u in reversed(earlier)],
             t("log.rejected", lang): [u.rows_rejected for u in reversed(earlier)],
         }), hide_index=True, width="stretch")
         if rejected:

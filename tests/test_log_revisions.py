@@ -227,6 +227,7 @@ def test_a_reload_lists_earlier_uploads_with_their_rejected_rows(lang):
     assert all(when.endswith(" UTC") for when in table[t("log.earlier.col.read_at", lang)])  # no zone under test
     assert table[t("log.accepted", lang)].tolist() == [1, 4]
     assert table[t("log.rejected", lang)].tolist() == [2, 0]
+    assert table[t("log.earlier.col.added", lang)].tolist() == [1, 4]
     assert t("log.earlier.hint", lang) in [c.value for c in again.caption]
 
     # Uploading bad.csv again shows its rejected rows; the list keeps only the file not read in this visit.
@@ -236,3 +237,14 @@ def test_a_reload_lists_earlier_uploads_with_their_rejected_rows(lang):
         f"🗂️ {t('log.earlier.title', lang, files=1)}"]
     assert t("log.earlier.hint", lang) not in [c.value for c in again.caption]
     assert len(again.session_state["log"]) == 5
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_earlier_uploads_say_how_many_rows_each_added(lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    upload(at, ("good (1).csv", WORKED))  # the same rows again: read, none added
+    again = open_page("log", lang)
+    table = next(d.value for d in again.dataframe if t("log.earlier.col.file", lang) in d.value.columns)
+    assert table[t("log.earlier.col.file", lang)].tolist() == ["good (1).csv", "good.csv"]
+    assert table[t("log.accepted", lang)].tolist() == [4, 4]
+    assert table[t("log.earlier.col.added", lang)].tolist() == [0, 4]
