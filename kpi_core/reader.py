@@ -258,12 +258,10 @@ class _Distinct:
     """A column as codes into its distinct values: logs repeat values, so each is parsed only once."""
 
     def __init__(self, raw: pd.Series, restore=None) -> None:
-        if isinstance(raw.dtype, pd.CategoricalDtype):
-            codes, uniques = raw.array.codes, raw.array.categories.to_numpy(dtype=object).tolist()
-            if (codes < 0).any():  # a missing cell (never expected with na_filter off): read as empty
-                codes, uniques = np.where(codes < 0, len(uniques), codes), [*uniques, ""]
-        else:
-            codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        # `raw` is a categorical column of _parse_table (short rows give "" there, never a missing code).
+        codes, uniques = raw.array.codes, raw.array.categories.to_numpy(dtype=object).tolist()
+        if (codes < 0).any():  # a missing cell all the same would index the last value: read it as empty
+            codes, uniques = np.where(codes < 0, len(uniques), codes), [*uniques, ""]
         self.codes = codes
         self.raw = [u if isinstance(u, str) else str(u) for u in uniques]
         if restore is not None:

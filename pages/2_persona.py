@@ -9,6 +9,7 @@ from kpi_core.plan import KpiChoice, custom_kpi_name, default_plan
 from kpi_core.report import CUSTOM_KPI_ID
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
+from pages._ui.markdown import literal
 
 lang = page_setup("persona")
 catalog = default_catalog()
@@ -69,7 +70,7 @@ for kpi in catalog.available_kpis(plan.persona_id):
 custom_name = custom_kpi_name(plan.statement, lang)
 if plan.statement.person.strip() and plan.statement.problem.strip():
     with st.container(border=True):
-        use = st.checkbox(t("persona.custom", lang, name=custom_name), value=CUSTOM_KPI_ID in targets,
+        use = st.checkbox(t("persona.custom", lang, name=literal(custom_name)), value=CUSTOM_KPI_ID in targets,
                           key=state.widget_key("use_custom"))
         st.caption(t("report.custom.measures", lang))
         if use:

@@ -1,14 +1,13 @@
 """Log: drop activity CSVs, see what was read and what was not (row by row), edit rows, export."""
 
 import hashlib
-import re
 
 import pandas as pd
 import streamlit as st
 
 from kpi_core.columns import all_columns
 from kpi_core.export import log_csv_bytes, rejected_csv_bytes
-from kpi_core.localtime import known_zone, local_time
+from kpi_core.localtime import local_time
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
@@ -16,6 +15,7 @@ from kpi_core.report import column_label
 from kpi_core.revisions import Revision, describe, find_revisions, still_valid
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
+from pages._ui.markdown import literal
 from pages._ui.tables import readable
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
@@ -24,7 +24,6 @@ SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
 PENDING = "log_pending_revisions"  # plain session key: the choice waits across reruns until a button is pressed
 EXAMPLES = 3  # revisions spelled out; the count covers the rest
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|])")
 
 
 def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +67,7 @@ def show_revisions(lang: str) -> None:
     labels = column_labels(lang)
     with st.container(border=True):
         st.warning(t("log.revisions.found", lang, count=len(pending)), icon="🔁")
-        lines = [f"- {escape(describe(r, lang, labels))}" for r in pending[:EXAMPLES]]
+        lines = [f"- {literal(describe(r, lang, labels))}" for r in pending[:EXAMPLES]]
         if len(pending) > EXAMPLES:
             lines.append(f"- {t('log.revisions.more', lang, count=len(pending) - EXAMPLES)}")
         st.markdown("\n".join(lines))
@@ -94,7 +93,7 @@ def show_earlier_uploads(lang: str) -> None:
     if not earlier:
         return
     rejected = sum(u.rows_rejected for u in earlier)
-    zone = known_zone(st.context.timezone)  # the browser's zone; UTC (labelled) when unknown
+    zone = state.time_zone()
     title = (t("log.earlier.title_rejected", lang, files=len(earlier), rejected=rejected) if rejected
              else t("log.earlier.title", lang, files=len(earlier)))
     with st.expander(f"🗂️ {title}"):
@@ -109,11 +108,6 @@ def show_earlier_uploads(lang: str) -> None:
         }), hide_index=True, width="stretch")
         if rejected:
             st.caption(t("log.earlier.hint", lang))
-
-
-def escape(text: str) -> str:
-    """Text from the person's sheet shown as written, not as Markdown."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 lang = page_setup("log")

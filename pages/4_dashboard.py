@@ -15,6 +15,7 @@ from kpi_core.smoothing import smoothed_minutes_per_result
 from pages._ui import charts, state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
+from pages._ui.markdown import literal
 from pages._ui.tables import compact, readable
 
 PERIODS = {"4": 4, "12": 12, "all": None}
@@ -80,7 +81,7 @@ for row in latest_kpis.itertuples():
     kpi = names.get(row.id)
     label = kpi.name[lang] if kpi else row.id
     verdict = "—" if row.met is None or str(row.met) == "<NA>" else ("✅" if row.met else "⏳")
-    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=label, value=compact(row.value),
+    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=literal(label), value=compact(row.value),
                target=compact(row.target), unit=kpi.unit[lang] if kpi else ""))
 
 

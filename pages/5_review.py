@@ -13,6 +13,7 @@ from kpi_core.sharing import ConventionalFigure, share_report
 from pages._ui import state
 from pages._ui.cached import weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
+from pages._ui.markdown import literal
 from pages._ui.tables import readable
 
 FIELDS = ("worked", "change", "thanks", "experiment")
@@ -79,7 +80,7 @@ if position_in_cycle is not None and position_in_cycle.checkpoint:
         for reflection_week, fields in point.reflections:
             said = " / ".join(str(v) for k, v in fields.items() if k in FIELDS and str(v).strip())
             if said:
-                st.caption(f"{reflection_week.isoformat()}: {said}")
+                st.caption(f"{reflection_week.isoformat()}: {literal(said)}")
 
 st.subheader(t("review.reflection", lang))
 # Kept only once something is written, so opening a week stores nothing.
@@ -87,7 +88,7 @@ saved = dict(session.reviews.get(week, {}))
 if position > 0:
     last = session.reviews.get(week_options[::-1][position - 1], {})
     if last.get("experiment", "").strip():
-        st.info(t("review.last_experiment", lang, text=last["experiment"]))
+        st.info(t("review.last_experiment", lang, text=literal(last["experiment"])))
         verdicts = ["keep", "drop", "unclear"]
         current = saved.get("verdict")
         verdict = st.radio(t("review.verdict", lang), verdicts, horizontal=True,

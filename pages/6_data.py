@@ -4,7 +4,6 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi_core.localtime import known_zone
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import default_plan
@@ -72,7 +71,7 @@ if bundle is not None:
 
 st.subheader(t("data.backups", lang))
 backups = workspace.backups()
-zone = known_zone(st.context.timezone)  # the browser's zone; None (so UTC) when it did not say or is unknown here
+zone = state.time_zone()
 if not backups:
     st.caption(t("data.backups.none", lang))
 else:

@@ -14,6 +14,7 @@ from kpi_core.messages import t
 from kpi_core.plan import KpiChoice, custom_kpi_name
 from kpi_core.report import CUSTOM_KPI_ID
 from pages._ui.charts import TITLE_WIDTH, title_lines
+from pages._ui.markdown import literal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = {
@@ -267,3 +268,19 @@ def test_title_lines_breaks_japanese_anywhere_and_english_at_spaces():
     assert title_lines("あ" * 25, width=20) == ["あ" * 10, "あ" * 10, "あ" * 5]
     english = title_lines("Times I resolved the worry for mothers", width=20)
     assert english == ["Times I resolved the", "worry for mothers"]
+
+
+def test_literal_escapes_markdown_so_typed_text_shows_as_typed():
+    assert literal("*大事*_メモ_ [リンク](x) #1 a|b") == r"\*大事\*\_メモ\_ \[リンク\](x) \#1 a\|b"
+    assert literal("普通の文") == "普通の文"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_last_weeks_experiment_is_shown_as_typed(lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    at.switch_page("pages/5_review.py")
+    at.run()
+    at.selectbox(key="review_week").set_value("2025-01-06").run()
+    at.text_area(key="review_experiment_2025-01-06").input("*毎日*投稿_やめる").run()
+    at.selectbox(key="review_week").set_value("2025-01-13").run()
+    assert t("review.last_experiment", lang, text=r"\*毎日\*投稿\_やめる") in [i.value for i in at.info]

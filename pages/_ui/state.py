@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.demo import demo_log, demo_plan
+from kpi_core.localtime import known_zone
 from kpi_core.messages import DEFAULT_LANG, LANGS
 from kpi_core.personas import default_catalog
 from kpi_core.plan import Plan, default_plan, plan_to_yaml
@@ -166,6 +167,11 @@ def leave_demo() -> None:
     state.ws, state.own_ws, state.demo = state.own_ws, None, None
     _load(state.ws)
     refresh_widgets()
+
+
+def time_zone() -> str | None:
+    """The browser's time zone when this system knows it; None (times then shown in UTC, labelled) otherwise."""
+    return known_zone(st.context.timezone)
 
 
 def lang() -> str:
