@@ -7,7 +7,7 @@ import pytest
 
 from kpi_core import decoding
 from kpi_core.columns import Column
-from kpi_core.reader import read_log
+from kpi_core.reader import MAX_COUNT_PER_ROW, read_log
 from tests.conftest import JA_HEADER, csv_text
 
 
@@ -91,6 +91,8 @@ def test_a_count_beyond_a_billion_is_refused_not_overflowed():
     result = read(csv_text("2025/1/6,投稿,30,100000000000000000000000,4,1,", "2025/1/7,投稿,30,7,4,1,"))
     assert [(p.row, p.code) for p in result.report.problems] == [(2, "row.invalid_count")]
     assert result.rows["reactions"].tolist() == [7]
+    for lang in ("ja", "en"):  # the message gives the range, so a big but whole number is not a puzzle
+        assert f"{MAX_COUNT_PER_ROW:,}" in result.report.problems[0].message(lang)
 
 
 def test_the_log_has_its_columns_in_order_with_their_types():
