@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.metrics import resolve_key_result
+from kpi_core.signals import DEFAULT_SOLVED_PHRASES, count_solved_signals
 
 # A post keeps bringing inquiries for a few days; a week covers that and matches the review rhythm, so
 # credit never reaches further back than the previous review.
@@ -58,20 +59,29 @@ def _sums(grouped, names: list[str], known: bool) -> pd.api.extensions.Extension
     return pd.array(sums.where(~empty, 0 if known else pd.NA), dtype="Int64")
 
 
-def results_by_category(log: pd.DataFrame, *, key_result: str = "auto", lag_days: int = LAG_DAYS,
+def results_by_category(log: pd.DataFrame, *, key_result: str = "auto", key_columns: Sequence[str] | None = None,
+                        lag_days: int = LAG_DAYS,
                         arrival_categories: Sequence[str] = ARRIVAL_CATEGORIES,
-                        categories: Sequence[str] = ()) -> pd.DataFrame:
+                        categories: Sequence[str] = (),
+                        solved_phrases: Iterable[str] = DEFAULT_SOLVED_PHRASES) -> pd.DataFrame:
     """Per action category: actions, minutes, results credited, results per hour, and whether it is thin.
 
-    `log` is the canonical log (filter its dates first for a period); `key_result` as in weekly_metrics.
+    `log` is the canonical log (filter its dates first for a period); `key_result` and `key_columns` as in
+    weekly_metrics (a row's result is the sum of the key columns it has written; solved_signals is read from
+    the memo column).
     results_logged is what was written on the category's own rows, results what `credited_rows` gives it:
     NA when every row credited to it left the count empty (unknown, not zero), 0 when no row was credited.
     results_per_hour is results / (minutes / 60) and NaN without minutes; minutes_per_result is NaN
     without results. Rows: declared `categories` first, then the others in the log, by name.
     """
     key = resolve_key_result(log, key_result)
-    # An explicit key result the log lacks is unknown, not zero.
-    values = pd.array(log[key] if key in log.columns else [pd.NA] * len(log), dtype="Int64")
+    columns = (key,) if key_columns is None else tuple(key_columns)
+    if "solved_signals" in columns and "memo" in log.columns and "solved_signals" not in log.columns:
+        log = log.assign(solved_signals=count_solved_signals(log["memo"], solved_phrases))
+    held = [c for c in columns if c in log.columns]
+    known = bool(held)  # a key result the log lacks is unknown, not zero
+    values = pd.array(log[held].astype("Float64").sum(axis=1, min_count=1) if held else [pd.NA] * len(log),
+                      dtype="Int64")
     category = log["category"].astype(str).to_numpy()
     target = credited_rows(log, lag_days=lag_days, arrival_categories=arrival_categories)
     frame = pd.DataFrame({"category": category, "credited_to": category[target], "value": values,
@@ -82,8 +92,8 @@ def results_by_category(log: pd.DataFrame, *, key_result: str = "auto", lag_days
         "category": names,
         "actions": own.size().reindex(names, fill_value=0).to_numpy(dtype="int64"),
         "minutes": own["minutes"].sum().reindex(names, fill_value=0.0).to_numpy(dtype="float64"),
-        "results": _sums(frame.groupby("credited_to")["value"], names, key in log.columns),
-        "results_logged": _sums(own["value"], names, key in log.columns),
+        "results": _sums(frame.groupby("credited_to")["value"], names, known),
+        "results_logged": _sums(own["value"], names, known),
     })
     results = table["results"].to_numpy(dtype="float64", na_value=np.nan)
     minutes = table["minutes"].to_numpy()

@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 # Zero-width and other invisible characters Excel, Sheets and phones leave in cells.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -21,6 +22,12 @@ _HOURS_MINUTES = re.compile(
     r"^(?:(\d+(?:\.\d+)?)\s*(?:時間|hours?|hrs?|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分|minutes?|mins?|m))?$"
 )
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::00)?$")
+# Yen as people type it: 12000, 12,000, ¥12,000 (￥ becomes ¥ under NFKC; a cp932 "\\" is the yen key), 3000円,
+# 1.2万円, 1万2000円. A refund is written -3000, ▲3,000 or △3000 (the Japanese bookkeeping minus).
+_YEN_SIGN = ("-", "\u2212", "▲", "△")
+_YEN_PREFIX = ("¥", "\\", "jpy")
+_YEN_SUFFIX = ("円", "yen", "jpy")
+_YEN_MAN = re.compile(r"^(\d+(?:\.\d+)?)万(?:(\d{1,4}))?$")
 
 
 def clean(text: str) -> str:
@@ -58,6 +65,38 @@ def parse_count(text: str) -> int | None:
     if number is None or not number.is_integer():
         return None
     return int(number)
+
+
+def parse_yen(text: str) -> int | None:
+    """Whole yen from `12000`, `12,000`, `¥12,000`, `￥12,000`, `3000円`, `1.2万円`, `１２０００`; None when unreadable.
+
+    A refund is negative (`-3000`, `▲3,000`, `△3000`): money that went back is real, and refusing it would
+    make a month's income look larger than what was earned. Fractions of a yen are refused as typos.
+    """
+    value = clean(unprotect(clean(text))).lower().replace(" ", "")
+    negative = value.startswith(_YEN_SIGN)
+    value = value[1:] if negative else value
+    for prefix in _YEN_PREFIX:
+        value = value.removeprefix(prefix)
+    if not negative and value.startswith(_YEN_SIGN):  # ¥-3,000
+        negative, value = True, value[1:]
+    for suffix in _YEN_SUFFIX:
+        value = value.removesuffix(suffix)
+    man = _YEN_MAN.match(value)
+    if man:
+        amount = Decimal(man.group(1)) * 10_000 + Decimal(man.group(2) or 0)
+    else:
+        if _THOUSANDS.match(value):
+            value = value.replace(",", "")
+        if not _NUMBER.match(value):
+            return None
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return None
+    if amount != amount.to_integral_value():
+        return None
+    return -int(amount) if negative else int(amount)
 
 
 def parse_minutes(text: str) -> float | None:

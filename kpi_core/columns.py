@@ -14,7 +14,7 @@ class Column:
     id: str
     ja: str
     en: str
-    kind: str  # "date" | "text" | "minutes" | "count" | "rating"
+    kind: str  # "date" | "text" | "minutes" | "count" | "rating" | "yen"
     required: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
@@ -44,6 +44,11 @@ CORE_OPTIONAL = (
     Column("memo", "メモ", "memo", "text", aliases=("備考", "コメント", "notes", "note")),
 )
 
+# Income beside value: optional, in yen, never a count (it is no result and no value signal). The template
+# writes it last, after the persona's value columns.
+INCOME = Column("income", "売上(円)", "income", "yen",
+                aliases=("売上", "収益", "報酬", "入金", "売上金額", "sales", "revenue", "income (yen)"))
+
 # Vanity figures are left out on purpose: they measure attention, not value delivered.
 VANITY_ALIASES = (
     "フォロワー数", "フォロワー", "フォロワー増加数", "インプレッション数", "インプレッション", "表示回数",
@@ -61,7 +66,7 @@ ANALYTICS_SIGNATURES = {
     "TikTok": ("video views", "profile views", "動画視聴数", "プロフィール表示回数"),
 }
 
-_BRACKETED = re.compile(r"[(\[](?:分|min|mins|minutes|1-5|1〜5|1~5|件|回|数)?[)\]]$")
+_BRACKETED = re.compile(r"[(\[](?:分|min|mins|minutes|1-5|1〜5|1~5|件|回|数|円|yen|jpy|¥)?[)\]]$")
 _SPACES = re.compile(r"[\s_\-・]+")
 
 
@@ -74,8 +79,14 @@ def header_key(text: str) -> str:
 
 
 def all_columns(extra: tuple[Column, ...] = ()) -> tuple[Column, ...]:
-    """Required, core optional and the given persona columns, in template order."""
-    return REQUIRED + CORE_OPTIONAL + tuple(extra)
+    """Required, core optional, the given persona columns, then income, in template order.
+
+    Income comes after every value column; extra columns whose id starts with "_" (the provenance an export
+    writes) stay after it, last.
+    """
+    own = tuple(c for c in extra if c.id != INCOME.id)
+    tail = tuple(c for c in own if c.id.startswith("_"))
+    return REQUIRED + CORE_OPTIONAL + tuple(c for c in own if c not in tail) + (INCOME,) + tail
 
 
 def header_index(columns: tuple[Column, ...]) -> dict[str, Column]:

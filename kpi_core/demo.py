@@ -105,7 +105,7 @@ def _office_worker(week: _Week) -> list[_Entry]:
     if week.number in (week.switch + 3, week.switch + 7):  # about one consultation a month
         repeat = week.number > week.switch + 3
         consult = _Entry(6, "個別相談(オンライン60分)", 60.0, 0, 5,
-                         {"consultations": 1, "repeat_consultations": int(repeat), "thanks": 1})
+                         {"consultations": 1, "repeat_consultations": int(repeat), "thanks": 1, "income": 8000})
         consult.memo = ("2回目の相談。前回の方法で「結果が出た」とのこと" if repeat
                         else "「長年の悩みが解決しました」と言ってもらえた")
         entries.append(consult)
@@ -134,6 +134,7 @@ def _homemaker(week: _Week) -> list[_Entry]:
         entries.append(stories)
     if week.number >= week.weeks * 2 // 3 and week.number % 2 == 0:
         _spread(week, posts, "inquiries", 1)
+        posts[-1].counts["income"] = 3000  # one seat of the online course
     if week.number == 1:
         prep[0].memo = "子どもの昼寝中に5分だけ"
     if week.number == week.switch + 2:
@@ -170,6 +171,7 @@ def _student(week: _Week) -> list[_Entry]:
     if week.number >= week.weeks - 2 and week.number % 2 == 0:
         _spread(week, reports, "inquiries", 1)
         reports[0].memo = "ポートフォリオを見た方から制作の問い合わせ"
+        reports[0].counts["income"] = 10000 if week.number == week.weeks else 5000  # banner work
     return entries
 
 
@@ -198,7 +200,8 @@ def _freelancer(week: _Week) -> list[_Entry]:
     if week.number % 2 == 0:
         repeat = week.number >= week.switch + 6
         entries.append(_Entry(6, "個別相談", 60.0, 0, 5, {"consultations": 1, "repeat_consultations": int(repeat),
-                                                        "referrals": int(week.number == week.weeks)}))
+                                                        "referrals": int(week.number == week.weeks),
+                                                        "income": 30000}))
     if case.counts["industry_referrals"]:
         case.memo = "同業の方が事例を引用してくれた"
     if client.counts["client_results"]:
@@ -220,15 +223,20 @@ def _seed(persona_id: str, seed: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(persona_id.encode())])
 
 
-def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.date | None = None) -> pd.DataFrame:
-    """`weeks` weeks of a persona's sample log in the canonical form (the reader's columns and dtypes)."""
+def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.date | None = None,
+             end: dt.date | None = None) -> pd.DataFrame:
+    """`weeks` weeks of a persona's sample log in the canonical form (the reader's columns and dtypes).
+
+    It begins on the Monday of `start`, or ends with the last week finished before `end` (so its last week can
+    be reviewed on `end`), or begins on DEMO_START.
+    """
     if persona_id not in _STORIES:
         raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STORIES)}")
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks!r}")
     catalog = default_catalog()
     persona = catalog.personas[persona_id]
-    monday = _monday(start or DEMO_START)
+    monday = _first_monday(start, end, weeks)
     rng = _seed(persona_id, seed)
     dated = []
     for number in range(1, weeks + 1):
@@ -251,6 +259,8 @@ def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.
     frame["memo"] = pd.Series([e.memo for e in entries], dtype=object)
     for column in persona.columns:
         frame[column.id] = pd.Series([e.counts.get(column.id) for e in entries], dtype="Int64")
+    # Income beside value, written on the day the money comes in (blank on every other row).
+    frame["income"] = pd.Series([e.counts.get("income") for e in entries], dtype="Int64")
     frame["source"] = DEMO_SOURCE
     frame["source_row"] = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), dtype="int64")
     return frame
@@ -258,6 +268,13 @@ def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def _first_monday(start: dt.date | None, end: dt.date | None, weeks: int = DEMO_WEEKS) -> dt.date:
+    """The sample's first Monday: start's, or `weeks` weeks before the week holding `end`, or DEMO_START's."""
+    if start is None and end is not None:
+        return _monday(end) - dt.timedelta(weeks=weeks)
+    return _monday(start or DEMO_START)
 
 
 _STATEMENTS = {
@@ -312,11 +329,59 @@ _STATEMENTS = {
 }
 
 
-def demo_plan(persona_id: str, start: dt.date | None = None) -> Plan:
-    """The persona's default plan with a filled value statement (Japanese), starting the first demo week."""
+def demo_plan(persona_id: str, start: dt.date | None = None, end: dt.date | None = None) -> Plan:
+    """The persona's default plan with a filled value statement (Japanese), starting the first demo week
+    (`start` and `end` as in demo_log)."""
     if persona_id not in _STATEMENTS:
         raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STATEMENTS)}")
     plan = default_plan(persona_id)
     plan.statement = ValueStatement(**vars(_STATEMENTS[persona_id]))  # a copy: callers may edit their plan
-    plan.start_date = _monday(start or DEMO_START)
+    plan.start_date = _first_monday(start, end)
     return plan
+
+
+# Each sample's reviews: (week number, fields). Experiments, the verdict on the one before, and how tired the
+# person was (1 rested … 5 worn out): the office worker wears out on daily posting and recovers after the
+# switch; the others stay within reach. Japanese, like the sample plans.
+_REVIEWS: dict[str, tuple[tuple[int, dict], ...]] = {
+    "office_worker": (
+        (2, {"fatigue": 4, "worked": "毎日投稿は続いている", "experiment": "返信は1日30分までにする"}),
+        (3, {"fatigue": 5, "verdict": "drop", "change": "夜中までリプ返しをしてしまった"}),
+        (4, {"fatigue": 5, "experiment": "毎日投稿をやめ、週3回に絞って1本に時間をかける"}),
+        (5, {"fatigue": 3, "verdict": "keep", "worked": "丁寧に書いた投稿に深い質問が届いた"}),
+        (6, {"fatigue": 2, "experiment": "投稿の最後に個別相談の案内を一行入れる"}),
+        (8, {"fatigue": 2, "verdict": "keep", "thanks": "相談者さんから長いお礼のメッセージ"}),
+        (10, {"fatigue": 2, "experiment": "相談でよく出た質問を事例として投稿する"}),
+        (12, {"fatigue": 2, "verdict": "unclear", "worked": "紹介で問い合わせが届いた"}),
+    ),
+    "homemaker": (
+        (3, {"fatigue": 3, "experiment": "子どもの昼寝中の15分だけで投稿を仕上げる"}),
+        (5, {"fatigue": 2, "verdict": "keep", "thanks": "「やってみた」と写真つきで報告が届いた"}),
+        (8, {"fatigue": 2, "experiment": "コメントには質問で返して会話を続ける"}),
+        (10, {"fatigue": 2, "verdict": "keep"}),
+        (12, {"fatigue": 3, "worked": "ママ友への紹介が生まれた"}),
+    ),
+    "student": (
+        (3, {"fatigue": 3, "experiment": "失敗談を週1本書く"}),
+        (5, {"fatigue": 3, "verdict": "keep", "worked": "落選の話にいちばん反応があった"}),
+        (9, {"fatigue": 4, "experiment": "後輩の相談を受ける時間を決めておく"}),
+        (11, {"fatigue": 3, "verdict": "keep"}),
+        (12, {"fatigue": 3, "worked": "制作の問い合わせが届いた"}),
+    ),
+    "freelancer": (
+        (4, {"fatigue": 3, "experiment": "宣伝をやめ、クライアントの成果を数字で紹介する"}),
+        (6, {"fatigue": 2, "verdict": "keep", "worked": "事例紹介の投稿から問い合わせ"}),
+        (9, {"fatigue": 2, "experiment": "事例に、クライアントの許可を得た実名を添える"}),
+        (11, {"fatigue": 3, "verdict": "unclear"}),
+        (12, {"fatigue": 2, "worked": "同業の方から引用された"}),
+    ),
+}
+
+
+def demo_reviews(persona_id: str, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, dict]:
+    """The sample's weekly reviews as the workspace keeps them ({"YYYY-MM-DD": fields}); dates as in demo_log."""
+    if persona_id not in _REVIEWS:
+        raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_REVIEWS)}")
+    monday = _first_monday(start, end)
+    return {(monday + dt.timedelta(weeks=number - 1)).isoformat(): dict(fields)
+            for number, fields in _REVIEWS[persona_id]}

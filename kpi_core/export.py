@@ -22,8 +22,8 @@ def _format(value: object, kind: str) -> str:
     if kind == "minutes":
         number = float(value)
         return str(int(number)) if number.is_integer() else repr(number)
-    if kind in ("count", "rating"):
-        return str(int(value))
+    if kind in ("count", "rating", "yen"):
+        return str(int(value))  # a refund's "-3000" is written '-3000 by csv_bytes, and read back as -3000
     return str(value)  # csv_bytes neutralises every cell once
 
 

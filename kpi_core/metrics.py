@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kpi_core.income import weekly_income, yen_per_hour
 from kpi_core.personas import Kpi, Part
 from kpi_core.signals import DEFAULT_SOLVED_PHRASES, count_solved_signals
 from kpi_core.sustainability import sustainability
@@ -18,6 +20,7 @@ from kpi_core.sustainability import sustainability
 _NOT_COUNTS = frozenset({
     "date", "action", "category", "minutes", "reactions", "quality", "memo", "source", "source_row",
     "solved_signals",
+    "income",  # yen beside value: never summed as a count, a value signal or a result
 })
 _MONTH_WEEKS = 4  # a "month" KPI period is the 4 weeks ending with the week
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
@@ -30,6 +33,8 @@ class WeeklyReport:
     weeks: pd.DataFrame
     kpis: pd.DataFrame
     key_result: str
+    key_columns: tuple[str, ...] = ()  # the columns summed into "results"
+    measures: Any = None  # the kpi_core.measures.Measures it was computed for, when built from a plan
 
 
 def week_start_days(dates: pd.Series | Sequence[date], week_start: int) -> np.ndarray:
@@ -114,28 +119,37 @@ def _kpi_values(kpi: Kpi, cells: pd.DataFrame, cat_ids: dict[str, int], n_weeks:
 def _kpi_table(
     kpis: Sequence[tuple[Kpi, float]], cells: pd.DataFrame, cat_ids: dict[str, int], weeks: pd.DataFrame
 ) -> pd.DataFrame:
-    """Long table: week_start, id, value, target, met, direction (met is NA for NA values and rest weeks)."""
+    """Long table: week_start, id, value, target, target_max, met, direction.
+
+    met is NA for NA values and rest weeks; a band (target … target_max, both ends included) has its high end
+    in target_max, which is NaN for higher / lower KPIs.
+    """
     frames = []
     for order, (kpi, target) in enumerate(kpis):
         target = kpi.target if target is None else float(target)
         value = _kpi_values(kpi, cells, cat_ids, len(weeks))
+        target_max = np.nan
         if kpi.direction == "higher":
             met = value >= target
         elif kpi.direction == "lower":
             met = value <= target
+        elif kpi.direction == "band" and kpi.target_max is not None:
+            target_max = float(kpi.target_max)
+            met = (value >= target) & (value <= target_max)
         else:
-            raise ValueError(f"unknown KPI direction {kpi.direction!r}")
+            raise ValueError(f"unknown KPI direction {kpi.direction!r} (a band needs target_max)")
         met = pd.array(met, dtype="boolean")
         met[np.isnan(value) | weeks["rest"].to_numpy()] = pd.NA  # a rest week is not judged
         frames.append(pd.DataFrame({
             "week_start": weeks["week_start"].to_numpy(), "id": kpi.id, "value": value, "target": target,
-            "met": met, "direction": kpi.direction, "_order": order,
+            "target_max": target_max, "met": met, "direction": kpi.direction, "_order": order,
         }))
     if not frames:
         return pd.DataFrame({
             "week_start": pd.Series(dtype="datetime64[ns]"), "id": pd.Series(dtype=object),
             "value": pd.Series(dtype="float64"), "target": pd.Series(dtype="float64"),
-            "met": pd.Series(dtype="boolean"), "direction": pd.Series(dtype=object),
+            "target_max": pd.Series(dtype="float64"), "met": pd.Series(dtype="boolean"),
+            "direction": pd.Series(dtype=object),
         })
     table = pd.concat(frames, ignore_index=True).sort_values(["week_start", "_order"], kind="stable")
     return table.drop(columns="_order").reset_index(drop=True)
@@ -148,23 +162,30 @@ def weekly_metrics(
     budget_minutes: float,
     week_start: int = 0,
     key_result: str = "auto",
+    key_columns: Sequence[str] | None = None,
     rest_weeks: Iterable[date] = (),
     solved_phrases: Iterable[str] = DEFAULT_SOLVED_PHRASES,
     categories: Sequence[str] = (),
+    fatigue: Mapping[date, int] = {},  # noqa: B006 - read only
 ) -> WeeklyReport:
     """Weekly figures from the canonical log, one row per week from its first week to its last.
 
     Columns: week_start, minutes, actions, actions_<category> (declared `categories` first, then any other
     in the log), reactions, the optional counts, solved_signals (with a memo column), quality_mean,
-    results (the key result's total), minutes_per_result, results_per_hour, rest, and the sustainability
-    columns. A week without rows has zero counts; a week whose rows all leave a count empty keeps NA.
+    results (the sum of `key_columns`, by default the key result's own column), minutes_per_result,
+    results_per_hour, rest, and the sustainability columns. A week without rows has zero counts; a week
+    whose rows all leave a count empty keeps NA.
     Any date inside a rest week marks that week as rest.
+    `fatigue`: the person's answer to "how tired are you this week?" (1 rested … 5 worn out) by week-start
+    date (any date inside the week counts for it; a later date wins) → column fatigue (float, NaN when not
+    given; answers outside 1–5 are ignored), which enters the sustainability index as its own part.
     """
     if week_start not in range(7):
         raise ValueError(f"week_start must be 0 (Monday) … 6 (Sunday), got {week_start!r}")
     if not budget_minutes > 0 or math.isinf(budget_minutes):
         raise ValueError(f"weekly budget must be a positive number of minutes, got {budget_minutes!r}")
     key = resolve_key_result(log, key_result)
+    key_columns = (key,) if key_columns is None else tuple(key_columns)
     if log["date"].isna().any():  # the reader rejects such rows; a row without a date has no week
         log = log[log["date"].notna()]
     sums = ["reactions", *count_columns(log)]
@@ -195,20 +216,43 @@ def weekly_metrics(
         weeks["quality_mean"] = np.where(quality_n > 0, quality_sum / quality_n, np.nan)
 
     # An explicit key result the log lacks is unknown every week, not zero.
-    weeks["results"] = pd.array(weeks[key] if key in weeks.columns else [pd.NA] * n_weeks, dtype="Int64")
+    held = [c for c in key_columns if c in weeks.columns]
+    summed = weeks[held].astype("Float64").sum(axis=1, min_count=1) if held else [pd.NA] * n_weeks
+    weeks["results"] = pd.array(summed, dtype="Int64")
     results = weeks["results"].to_numpy(dtype="float64", na_value=np.nan)
     minutes = weeks["minutes"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         weeks["minutes_per_result"] = np.where(results > 0, minutes / results, np.nan)
         weeks["results_per_hour"] = np.where(minutes > 0, results / (minutes / 60.0), np.nan)
+    # Income beside value (kpi_core.income): NA every week without an income column, else 0 for a week
+    # without any; yen per hour NaN without income or minutes.
+    weeks["income"] = weekly_income(log, (days - first) // 7, n_weeks).array
+    weeks["yen_per_hour"] = yen_per_hour(weeks["income"], minutes)
 
     rest_list = list(rest_weeks)
     rest_starts = week_start_days(rest_list, week_start) if rest_list else np.array([], dtype=np.int64)
     weeks["rest"] = np.isin(first + 7 * np.arange(n_weeks), rest_starts)
-    activity = weeks[["week_start", "minutes", "quality_mean"]].assign(active=weeks["actions"] > 0)
+    weeks["fatigue"] = _fatigue_per_week(fatigue, first, n_weeks, week_start)
+    activity = weeks[["week_start", "minutes", "quality_mean", "fatigue"]].assign(active=weeks["actions"] > 0)
     rest_dates = weeks.loc[weeks["rest"], "week_start"].tolist()
     weeks = pd.concat([weeks, sustainability(activity, budget_minutes, rest_dates)], axis=1)
-    return WeeklyReport(weeks=weeks, kpis=_kpi_table(kpis, cells, cat_ids, weeks), key_result=key)
+    return WeeklyReport(weeks=weeks, kpis=_kpi_table(kpis, cells, cat_ids, weeks), key_result=key,
+                        key_columns=key_columns)
+
+
+def _fatigue_per_week(fatigue: Mapping[date, int], first: int, n_weeks: int, week_start: int) -> np.ndarray:
+    """The fatigue answers (1–5) placed on the report's weeks; NaN for weeks without a valid answer."""
+    out = np.full(n_weeks, np.nan)
+    answers = [(day, value) for day, value in sorted(fatigue.items(), key=lambda item: pd.Timestamp(item[0]))
+               if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+               and value in range(1, 6)]
+    if not answers or not n_weeks:
+        return out
+    index = (week_start_days([day for day, _ in answers], week_start) - first) // 7
+    for i, (_, value) in zip(index, answers, strict=True):
+        if 0 <= i < n_weeks:
+            out[i] = float(value)
+    return out
 
 
 # Which way is better, for the dashboard headline's arrows.

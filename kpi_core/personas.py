@@ -16,13 +16,15 @@ from kpi_core.messages import DEFAULT_LANG, LANGS, t
 Text = dict[str, str]  # {"ja": ..., "en": ...}
 
 CORE_FILE = "core.yaml"
-DIRECTIONS = ("higher", "lower")
+DIRECTIONS = ("higher", "lower", "band")  # band: met from target to target_max
 PERIODS = ("week", "month")
 PART_KINDS = ("count", "sum")
 KPI_COUNT = (3, 5)  # the method keeps a persona's own indicator set small enough to act on
 # Columns computed from another log column instead of read: id -> the column they need.
 DERIVED_COLUMNS = {"solved_signals": "memo"}
 SUMMABLE_KINDS = ("count", "minutes")
+SIGNAL_KINDS = ("count",)  # a value signal is something that happened, counted: never minutes or yen
+VALUE_SIGNALS = "value_signals"  # key result "all my value signals": their sum (without the not-summed ones)
 BASE_COLUMNS = REQUIRED + CORE_OPTIONAL
 DEFAULT_ORDER = 100
 
@@ -59,9 +61,18 @@ class Kpi:
     why: Text
     formula: Formula
     unit: Text
-    direction: str  # "higher" | "lower"
-    target: float
+    direction: str  # "higher" | "lower" | "band"
+    target: float  # the low end for a band
     core: bool = False  # from the shared core set
+    target_max: float | None = None  # the high end of a band; None for higher / lower
+    per: Text | None = None  # what a ratio divides by ("per 100 reactions"); set exactly when there is a denominator
+
+    def unit_text(self, lang: str = DEFAULT_LANG) -> str:
+        """The unit as shown beside a value: with what it divides by for a ratio ("件(直接反応100件あたり)")."""
+        unit = localized(self.unit, lang)
+        if not self.per:
+            return unit
+        return t("personas.unit_per", lang, unit=unit, per=localized(self.per, lang))
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,9 @@ class Persona:
     kpis: tuple[Kpi, ...] = field(default_factory=tuple)
     core_kpis: tuple[str, ...] = ()  # core KPI ids a new plan for this persona starts with
     order: int = DEFAULT_ORDER  # position in persona pickers
+    value_signals: tuple[str, ...] = ()  # this persona's own evidence of trust (column ids), besides the core ones
+    key_result: str = VALUE_SIGNALS  # the default result that counts: a value signal id or "value_signals"
+    key_result_why: Text = field(default_factory=dict)  # one line: why this result counts for this persona
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,8 @@ class PersonaCatalog:
     core_kpis: tuple[Kpi, ...]
     categories: tuple[Category, ...]
     solved_phrases: dict[str, tuple[str, ...]]
+    core_signals: tuple[str, ...] = ()  # value signals every persona shares (core.yaml)
+    not_summed: tuple[str, ...] = ()  # signals left out of the "all my value signals" sum (already counted)
     _exact: dict[str, str] = field(init=False, repr=False, compare=False)
     _ordered: tuple[tuple[re.Pattern[str], str], ...] = field(init=False, repr=False, compare=False)
     _memo: dict[str, str] = field(init=False, repr=False, compare=False)
@@ -185,6 +201,11 @@ class PersonaCatalog:
         """The persona's KPIs followed by the core KPIs: what a plan for that persona may choose from."""
         persona = self.personas.get(persona_id) if persona_id else None
         return (persona.kpis if persona else ()) + self.core_kpis
+
+    def value_signals(self, persona_id: str | None) -> tuple[str, ...]:
+        """The core value signals, then the persona's own, each once (an unknown persona: the core ones)."""
+        persona = self.personas.get(persona_id) if persona_id else None
+        return tuple(dict.fromkeys((*self.core_signals, *(persona.value_signals if persona else ()))))
 
     def template_columns(self, persona_id: str | None) -> tuple[Column, ...]:
         """Required, core optional and the persona's columns (an unknown persona adds none)."""
@@ -329,6 +350,7 @@ class _Core:
 
     categories: frozenset[str]
     core_kpi_ids: frozenset[str]
+    signals: tuple[str, ...] = ()  # the core value signals
 
 
 def _read_file(check: Checker, path: Path) -> object | None:
@@ -413,12 +435,38 @@ def _formula(check: Checker, value: object, path: str, columns: tuple[Column, ..
 
 
 _KPI_KEYS = ("id", "name", "measures", "why", "formula", "unit", "direction", "target")
+_KPI_OPTIONAL = ("target_max", "per")
+
+
+def _figure(value: float) -> str:
+    return f"{value:g}"
+
+
+def _band(check: Checker, data: dict, path: str, direction: str | None, target, target_max) -> None:
+    """A band needs target_max ≥ target; higher / lower have no target_max."""
+    at = _at(path, "target_max")
+    if direction == "band" and "target_max" not in data:
+        check.add(at, "band_needs_max")
+    elif direction in ("higher", "lower") and "target_max" in data:
+        check.add(at, "max_without_band", direction=direction)
+    elif direction == "band" and target is not None and target_max is not None and target_max < target:
+        check.add(at, "band_max_below_min", min=_figure(target), max=_figure(target_max))
+
+
+def _per(check: Checker, data: dict, path: str, formula: Formula | None) -> None:
+    """A ratio says what it divides by (`per`); a plain count or sum has nothing to divide by."""
+    if formula is None:
+        return
+    if formula.denominator is not None and "per" not in data:
+        check.add(_at(path, "per"), "missing_per")
+    elif formula.denominator is None and "per" in data:
+        check.add(_at(path, "per"), "per_without_denominator")
 
 
 def _kpi(check: Checker, value: object, path: str, columns: tuple[Column, ...], core: _Core, *,
          is_core: bool) -> Kpi | None:
     before = len(check.problems)
-    data = check.mapping(value, path, _KPI_KEYS)
+    data = check.mapping(value, path, _KPI_KEYS, _KPI_OPTIONAL)
     if data is None:
         return None
     texts = {k: check.field(data, path, k, check.text) for k in ("name", "measures", "why", "unit")}
@@ -426,10 +474,14 @@ def _kpi(check: Checker, value: object, path: str, columns: tuple[Column, ...], 
     formula = check.field(data, path, "formula", lambda v, at: _formula(check, v, at, columns, core))
     direction = check.field(data, path, "direction", check.choice, DIRECTIONS, "bad_direction")
     target = check.field(data, path, "target", check.number)
+    target_max = check.field(data, path, "target_max", check.number)
+    per = check.field(data, path, "per", check.text)
+    _band(check, data, path, direction, target, target_max)
+    _per(check, data, path, formula)
     if len(check.problems) > before:
         return None
     return Kpi(kpi_id, texts["name"], texts["measures"], texts["why"], formula, texts["unit"], direction,
-               float(target), core=is_core)
+               float(target), core=is_core, target_max=None if target_max is None else float(target_max), per=per)
 
 
 def _kpis(check: Checker, value: object, path: str, columns: tuple[Column, ...], core: _Core, *,
@@ -479,8 +531,44 @@ def _columns(check: Checker, value: object) -> tuple[Column, ...]:
     return tuple(out)
 
 
+def _signal_ids(columns: tuple[Column, ...]) -> tuple[str, ...]:
+    """What may be a value signal: the optional count columns given, and derived counts whose source is there."""
+    ids = {c.id for c in columns}
+    counted = [c.id for c in columns if c.kind in SIGNAL_KINDS and c not in REQUIRED]
+    return (*counted, *(d for d, source in DERIVED_COLUMNS.items() if source in ids))
+
+
+def _signals(check: Checker, value: object, path: str, columns: tuple[Column, ...]) -> tuple[str, ...] | None:
+    """A list of value-signal column ids, each a count the log can hold, each once."""
+    ids = check.strings(value, path)
+    if ids is None:
+        return None
+    allowed = _signal_ids(columns)
+    before = len(check.problems)
+    for i, signal in enumerate(ids):
+        if signal not in allowed:
+            check.add(_at(path, i), "unknown_signal", value=signal, known=", ".join(allowed))
+        elif signal in ids[:i]:
+            check.add(_at(path, i), "duplicate_id", value=signal)
+    return ids if len(check.problems) == before else None
+
+
+def _key_result(check: Checker, value: object, path: str, signals: tuple[str, ...] | None):
+    """`{column, why}`: the result that counts, one of the persona's value signals or "value_signals"."""
+    data = check.mapping(value, path, ("column", "why"))
+    if data is None:
+        return None
+    column = check.field(data, path, "column", check.string)
+    why = check.field(data, path, "why", check.text)
+    if column is not None and signals is not None and column not in (*signals, VALUE_SIGNALS):
+        check.add(_at(path, "column"), "key_result_not_signal", value=column,
+                  known=", ".join((*signals, VALUE_SIGNALS)))
+        return None
+    return None if column is None or why is None else (column, why)
+
+
 _PERSONA_TEXTS = ("name", "fits", "strength", "constraint", "cadence")
-_PERSONA_REQUIRED = ("id", *_PERSONA_TEXTS, "weekly_budget_minutes", "kpis")
+_PERSONA_REQUIRED = ("id", *_PERSONA_TEXTS, "weekly_budget_minutes", "kpis", "value_signals", "key_result")
 _PERSONA_OPTIONAL = ("columns", "core_kpis", "order")
 
 
@@ -502,10 +590,14 @@ def _persona(check: Checker, data: object, core: _Core) -> Persona | None:
     for i, kpi_id in enumerate(core_kpis or ()):
         if kpi_id not in core.core_kpi_ids:
             check.add(_at("core_kpis", i), "unknown_core_kpi", value=kpi_id, known=known)
+    signals = check.field(data, "", "value_signals", lambda v, at: _signals(check, v, at, CORE_OPTIONAL + columns))
+    every = None if signals is None else tuple(dict.fromkeys((*core.signals, *signals)))
+    key_result = check.field(data, "", "key_result", lambda v, at: _key_result(check, v, at, every))
     if len(check.problems) > before:
         return None
     return Persona(persona_id, texts["name"], texts["fits"], texts["strength"], texts["constraint"],
-                   int(budget), texts["cadence"], columns, kpis, core_kpis, int(order))
+                   int(budget), texts["cadence"], columns, kpis, core_kpis, int(order),
+                   value_signals=signals, key_result=key_result[0], key_result_why=key_result[1])
 
 
 def _categories(check: Checker, value: object) -> tuple[Category, ...]:
@@ -550,13 +642,21 @@ def _load_core(path: Path, problems: list[SchemaProblem]):
     categories: tuple[Category, ...] = ()
     kpis: tuple[Kpi, ...] = ()
     phrases: dict[str, tuple[str, ...]] = {}
-    if data is not None and check.mapping(data, "", ("categories", "kpis", "solved_phrases")) is not None:
+    signals: tuple[str, ...] | None = ()
+    not_summed: tuple[str, ...] | None = ()
+    required = ("categories", "kpis", "solved_phrases", "value_signals")
+    if data is not None and check.mapping(data, "", required, ("not_summed",)) is not None:
         categories = _categories(check, data["categories"]) if "categories" in data else ()
         core = _Core(frozenset(c.id for c in categories), frozenset())
         kpis = check.field(data, "", "kpis", _kpis_of(check, BASE_COLUMNS, core, is_core=True))
         phrases = _phrases(check, data["solved_phrases"]) if "solved_phrases" in data else {}
+        signals = check.field(data, "", "value_signals", lambda v, at: _signals(check, v, at, CORE_OPTIONAL))
+        not_summed = check.field(data, "", "not_summed", check.strings, default=())
+        for i, signal in enumerate(not_summed or ()):
+            if signals is not None and signal not in signals:
+                check.add(_at("not_summed", i), "not_summed_not_signal", value=signal, known=", ".join(signals))
     problems.extend(check.problems)
-    return categories, kpis or (), phrases
+    return categories, kpis or (), phrases, signals or (), not_summed or ()
 
 
 def shipped_directory() -> Path:
@@ -577,8 +677,8 @@ def load_catalog(directory: str | Path | None = None) -> tuple[PersonaCatalog, l
     if not core_path.is_file():
         core_path = shipped_directory() / CORE_FILE
     problems: list[SchemaProblem] = []
-    categories, core_kpis, phrases = _load_core(core_path, problems)
-    core = _Core(frozenset(c.id for c in categories), frozenset(k.id for k in core_kpis))
+    categories, core_kpis, phrases, signals, not_summed = _load_core(core_path, problems)
+    core = _Core(frozenset(c.id for c in categories), frozenset(k.id for k in core_kpis), signals)
     personas: dict[str, Persona] = {}
     files: dict[str, str] = {}
     paths = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.stem != "core")
@@ -594,7 +694,7 @@ def load_catalog(directory: str | Path | None = None) -> tuple[PersonaCatalog, l
         problems.extend(check.problems)
     if not paths:
         problems.append(SchemaProblem(folder.name, "", "no_personas"))
-    catalog = PersonaCatalog(_ordered_personas(personas), core_kpis, categories, phrases)
+    catalog = PersonaCatalog(_ordered_personas(personas), core_kpis, categories, phrases, signals, not_summed)
     return catalog, problems
 
 
@@ -602,7 +702,8 @@ def parse_persona(text: str, file: str, catalog: PersonaCatalog) -> tuple[Person
     """Check one persona file's text (e.g. an upload) against the catalog's categories and core KPIs."""
     check = Checker(file)
     data = check.load_yaml(text)
-    core = _Core(frozenset(c.id for c in catalog.categories), frozenset(k.id for k in catalog.core_kpis))
+    core = _Core(frozenset(c.id for c in catalog.categories), frozenset(k.id for k in catalog.core_kpis),
+                 catalog.core_signals)
     persona = _persona(check, data, core) if data is not None else None
     return (persona if not check.problems else None), check.problems
 

@@ -37,7 +37,23 @@ class KpiChoice:
     """A KPI the plan tracks, with the user's own target."""
 
     id: str
-    target: float
+    target: float  # the low end for a band KPI
+    target_max: float | None = None  # the high end for a band KPI (None: the declared one, or not a band)
+
+
+# What to do at the end of a 12-week cycle: another cycle with the same plan, rewrite the value statement,
+# or choose other KPIs.
+CYCLE_DECISIONS = ("keep", "rewrite", "change_kpis")
+
+
+@dataclass
+class CycleDecision:
+    """The decision taken at the end of one cycle; for "rewrite", the statement as it was before."""
+
+    cycle: int  # 1 for the first 12 weeks
+    decision: str  # one of CYCLE_DECISIONS
+    week: datetime.date | None = None  # first day of the week it was decided in
+    previous_statement: ValueStatement | None = None  # kept for comparison when the statement is rewritten
 
 
 @dataclass
@@ -54,6 +70,8 @@ class Plan:
     rest_weeks: list[datetime.date] = field(default_factory=list)  # first day of each week off
     steps_done: list[str] = field(default_factory=list)  # path steps worked on (persona, dashboard…), in order
     language: str = "ja"  # the language the person last chose for the app
+    monthly_income_goal: int | None = None  # yen a calendar month, shown beside value (None = no goal)
+    cycle_decisions: list[CycleDecision] = field(default_factory=list)  # end-of-cycle decisions, oldest first
 
 
 # ---------------------------------------------------------------- sentences
@@ -109,20 +127,30 @@ def default_plan(persona: Persona | str, catalog: PersonaCatalog | None = None) 
     if isinstance(persona, str):
         persona = catalog.personas[persona]
     core = [k for kpi_id in persona.core_kpis if (k := catalog.kpi(kpi_id)) is not None]
-    kpis = [KpiChoice(k.id, k.target) for k in (*persona.kpis, *core)]
-    return Plan(persona_id=persona.id, kpis=kpis, weekly_budget_minutes=persona.weekly_budget_minutes)
+    kpis = [KpiChoice(k.id, k.target, k.target_max) for k in (*persona.kpis, *core)]
+    return Plan(persona_id=persona.id, kpis=kpis, weekly_budget_minutes=persona.weekly_budget_minutes,
+                key_result=persona.key_result)
 
 
 def check_plan(plan: Plan, catalog: PersonaCatalog, file: str = "plan.yaml") -> list[SchemaProblem]:
     """Problems of a plan against the catalog: an unknown persona, KPIs that persona cannot use."""
     check = Checker(file)
+    goal = plan.monthly_income_goal
+    if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int) or goal < 0):
+        check.add("monthly_income_goal", "bad_income_goal", area="plan", value=goal)
     if plan.persona_id not in catalog.personas:
         check.add("persona_id", "unknown_persona", area="plan", value=plan.persona_id,
                   known=", ".join(catalog.personas))
         return check.problems
     for i, choice in enumerate(plan.kpis):
-        if catalog.kpi(choice.id, plan.persona_id) is None:
+        kpi = catalog.kpi(choice.id, plan.persona_id)
+        if kpi is None:
             check.add(f"kpis[{i + 1}].id", "unknown_kpi", area="plan", value=choice.id)
+        elif kpi.direction == "band":
+            high = choice.target_max if choice.target_max is not None else kpi.target_max
+            if high is not None and high < choice.target:
+                check.add(f"kpis[{i + 1}].target_max", "band_max_below_min", area="plan",
+                          min=f"{choice.target:g}", max=f"{high:g}")
     return check.problems
 
 
@@ -149,7 +177,7 @@ def plan_to_yaml(plan: Plan) -> str:
         "version": PLAN_VERSION,
         "persona_id": _Quoted(plan.persona_id),
         "statement": {name: _Quoted(value) for name, value in asdict(plan.statement).items()},
-        "kpis": [{"id": _Quoted(k.id), "target": _number(k.target)} for k in plan.kpis],
+        "kpis": [_kpi_document(k) for k in plan.kpis],
         "weekly_budget_minutes": int(plan.weekly_budget_minutes),
         "week_start": int(plan.week_start),
         "key_result": _Quoted(plan.key_result),
@@ -157,9 +185,27 @@ def plan_to_yaml(plan: Plan) -> str:
         "rest_weeks": [_Quoted(d.isoformat()) for d in plan.rest_weeks],
         "steps_done": [_Quoted(step) for step in plan.steps_done],
         "language": _Quoted(plan.language),
+        "monthly_income_goal": None if plan.monthly_income_goal is None else int(plan.monthly_income_goal),
+        "cycle_decisions": [_decision_document(d) for d in plan.cycle_decisions],
     }
     body = yaml.dump(document, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return "# kpi-coach plan\n" + body
+
+
+def _decision_document(decision: CycleDecision) -> dict:
+    document = {"cycle": int(decision.cycle), "decision": _Quoted(decision.decision),
+                "week": _Quoted(decision.week.isoformat()) if decision.week else None}
+    if decision.previous_statement is not None:
+        document["previous_statement"] = {name: _Quoted(value)
+                                          for name, value in asdict(decision.previous_statement).items()}
+    return document
+
+
+def _kpi_document(choice: KpiChoice) -> dict:
+    document = {"id": _Quoted(choice.id), "target": _number(choice.target)}
+    if choice.target_max is not None:  # only bands have one: other entries read as before
+        document["target_max"] = _number(choice.target_max)
+    return document
 
 
 def _number(value: float) -> int | float:
@@ -169,7 +215,9 @@ def _number(value: float) -> int | float:
 
 _STATEMENT_FIELDS = tuple(f.name for f in fields(ValueStatement))
 _PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minutes", "week_start",
-              "key_result", "start_date", "rest_weeks", "steps_done", "language")
+              "key_result", "start_date", "rest_weeks", "steps_done", "language", "cycle_decisions")
+
+_PLAN_KEYS += ("monthly_income_goal",)
 
 
 def _text(check: Checker, value: object, path: str) -> str | None:
@@ -194,11 +242,11 @@ def _date(check: Checker, value: object, path: str) -> datetime.date | None:
     return None
 
 
-def _statement_from(check: Checker, value: object) -> ValueStatement:
-    data = check.mapping(value, "statement", optional=_STATEMENT_FIELDS) if value is not None else {}
+def _statement_from(check: Checker, value: object, path: str = "statement") -> ValueStatement:
+    data = check.mapping(value, path, optional=_STATEMENT_FIELDS) if value is not None else {}
     values = {}
     for name in _STATEMENT_FIELDS:
-        if data and name in data and (text := _text(check, data[name], f"statement.{name}")) is not None:
+        if data and name in data and (text := _text(check, data[name], f"{path}.{name}")) is not None:
             values[name] = text
     return ValueStatement(**values)
 
@@ -208,18 +256,42 @@ def _kpis_from(check: Checker, value: object) -> list[KpiChoice]:
     choices: list[KpiChoice] = []
     for i, item in enumerate(items or []):
         path = f"kpis[{i + 1}]"
-        data = check.mapping(item, path, ("id", "target"))
+        data = check.mapping(item, path, ("id", "target"), ("target_max",))
         if not data or "id" not in data or "target" not in data:
             continue
         kpi_id = check.string(data["id"], f"{path}.id")
         target = check.number(data["target"], f"{path}.target")
+        high = check.field(data, path, "target_max", check.number)
         if kpi_id is None or target is None:
             continue
         if any(c.id == kpi_id for c in choices):
             check.add(f"{path}.id", "duplicate_id", value=kpi_id)
             continue
-        choices.append(KpiChoice(kpi_id, float(target)))
+        choices.append(KpiChoice(kpi_id, float(target), None if high is None else float(high)))
     return choices
+
+
+def _decisions_from(check: Checker, value: object) -> list[CycleDecision]:
+    """Each entry with a cycle number and a known decision; an entry with a problem is left out and reported."""
+    items = check.listing(value, "cycle_decisions") if value is not None else []
+    decisions: list[CycleDecision] = []
+    for i, item in enumerate(items or []):
+        path = f"cycle_decisions[{i + 1}]"
+        data = check.mapping(item, path, ("cycle", "decision"), ("week", "previous_statement"))
+        if not data or "cycle" not in data or "decision" not in data:
+            continue
+        cycle = check.number(data["cycle"], f"{path}.cycle", integer=True, positive=True)
+        decision = data["decision"].strip() if isinstance(data["decision"], str) else None
+        if decision not in CYCLE_DECISIONS:
+            check.add(f"{path}.decision", "unknown_decision", area="plan", value=data["decision"],
+                      known=", ".join(CYCLE_DECISIONS))
+            decision = None
+        week = _date(check, data["week"], f"{path}.week") if data.get("week") is not None else None
+        previous = data.get("previous_statement")
+        statement = None if previous is None else _statement_from(check, previous, f"{path}.previous_statement")
+        if cycle is not None and decision is not None:
+            decisions.append(CycleDecision(int(cycle), decision, week, statement))
+    return decisions
 
 
 def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, list[SchemaProblem]]:
@@ -251,4 +323,8 @@ def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, lis
     plan.steps_done = [step for i, v in enumerate(steps or []) if (step := check.string(v, f"steps_done[{i + 1}]"))]
     language = check.field(data, "", "language", check.string)
     plan.language = language if language in ("ja", "en") else plan.language
+    if data.get("monthly_income_goal") is not None:  # absent or left empty: no goal
+        goal = check.field(data, "", "monthly_income_goal", check.number, integer=True)  # whole yen, 0 or more
+        plan.monthly_income_goal = None if goal is None else int(goal)
+    plan.cycle_decisions = _decisions_from(check, data.get("cycle_decisions"))
     return plan, check.problems

@@ -24,6 +24,7 @@ from kpi_core.messages import t
 
 MAX_MINUTES_PER_ROW = 24 * 60
 MAX_COUNT_PER_ROW = 10**9  # no row of a log counts a billion of anything; far larger would not fit an integer
+MAX_YEN_PER_ROW = 10**9  # a billion yen (either way: refunds are negative) in one row of a side business is a typo
 FUTURE_DAYS = 7  # a log is of what was done; a week's grace covers time zones and a week planned ahead
 EARLIEST = dt.date(2000, 1, 1)
 _INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -359,7 +360,7 @@ def _kept(kind: str, per_distinct: np.ndarray, codes: np.ndarray, rows: np.ndarr
     codes = codes[rows]
     if kind == "text":
         return pd.Series(per_distinct[codes], dtype=object)  # Python strings: Arrow would cost more than parsing
-    if kind in ("count", "rating"):
+    if kind in ("count", "rating", "yen"):
         missing = np.isnan(per_distinct)
         whole = np.where(missing, 0, per_distinct).astype("int64")
         return pd.Series(pd.arrays.IntegerArray(whole[codes], missing[codes]))
@@ -391,7 +392,9 @@ _PARSERS = {
     "minutes": cells.parse_minutes,
     "count": cells.parse_count,
     "rating": cells.parse_rating,
+    "yen": cells.parse_yen,
 }
+_LIMITS = {"minutes": MAX_MINUTES_PER_ROW, "yen": MAX_YEN_PER_ROW}
 
 
 def _parse_column(column: _Distinct, kind: str) -> tuple[np.ndarray, np.ndarray]:
@@ -406,6 +409,6 @@ def _parse_column(column: _Distinct, kind: str) -> tuple[np.ndarray, np.ndarray]
     parsed = [_PARSERS[kind](u) if u else None for u in column.stripped]
     numbers = np.array([np.nan if p is None else float(p) for p in parsed], dtype="float64")
     invalid = np.isnan(numbers)
-    invalid |= numbers > (MAX_MINUTES_PER_ROW if kind == "minutes" else MAX_COUNT_PER_ROW)
+    invalid |= np.abs(numbers) > _LIMITS.get(kind, MAX_COUNT_PER_ROW)  # only yen may be negative (a refund)
     numbers[invalid] = np.nan  # never kept (their rows are rejected), and now safe to convert to integers
     return numbers, invalid

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 
 from kpi_core.coaching import coach
-from kpi_core.messages import catalog as messages
-from kpi_core.messages import t
+from kpi_core.measures import Measures, column_name, explain, resolve, result_name
+from kpi_core.messages import LANGS, t
 from kpi_core.metrics import WeeklyReport, latest_change, weekly_metrics
-from kpi_core.personas import Formula, Kpi, Part, PersonaCatalog
+from kpi_core.personas import Formula, Kpi, Part, PersonaCatalog, default_catalog
 from kpi_core.plan import Plan, custom_kpi_name
 
 CUSTOM_KPI_ID = "custom"
@@ -31,32 +33,60 @@ def custom_kpi(plan: Plan, target: float) -> Kpi:
 
 
 def plan_kpis(plan: Plan, catalog: PersonaCatalog) -> list[tuple[Kpi, float]]:
-    """The plan's chosen KPIs with their targets; ids no longer declared are skipped."""
+    """The plan's chosen KPIs with their targets; ids no longer declared are skipped.
+
+    A band's chosen high end travels on the Kpi (a copy with the plan's target_max); without one the declared
+    high end stays.
+    """
     chosen = []
     for choice in plan.kpis:
         if choice.id == CUSTOM_KPI_ID:
             chosen.append((custom_kpi(plan, choice.target), float(choice.target)))
             continue
         kpi = catalog.kpi(choice.id, plan.persona_id)
+        if kpi is not None and kpi.direction == "band" and choice.target_max is not None:
+            kpi = replace(kpi, target_max=float(choice.target_max))
         if kpi is not None:
             chosen.append((kpi, float(choice.target)))
     return chosen
 
 
-def report_for_plan(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog) -> WeeklyReport:
-    """Weekly metrics of a log measured against a plan."""
+def fatigue_answers(reviews: Mapping[str, Mapping] | None) -> dict[date, int]:
+    """The weekly fatigue answers (1–5) of the pages' reviews ({"YYYY-MM-DD": {"fatigue": 4, ...}}), by week.
+
+    Weeks without an answer, and answers that are not a whole number 1–5, are left out.
+    """
+    answers: dict[date, int] = {}
+    for week, fields in (reviews or {}).items():
+        value = fields.get("fatigue") if isinstance(fields, Mapping) else None
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
+            continue
+        try:
+            day, number = date.fromisoformat(str(week)), float(value)
+        except ValueError:
+            continue
+        if number in range(1, 6):
+            answers[day] = int(number)
+    return answers
+
+
+def report_for_plan(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog,
+                    reviews: Mapping[str, Mapping] | None = None) -> WeeklyReport:
+    """Weekly metrics of a log measured against a plan; `reviews` (as the pages keep them) give the fatigue."""
     phrases = tuple(p for lang_phrases in catalog.solved_phrases.values() for p in lang_phrases)
-    return weekly_metrics(
-        log, kpis=plan_kpis(plan, catalog), budget_minutes=plan.weekly_budget_minutes,
-        week_start=plan.week_start, key_result=plan.key_result, rest_weeks=plan.rest_weeks,
-        solved_phrases=phrases, categories=[c.id for c in catalog.categories],
+    measures = resolve(plan, catalog, log, plan_kpis(plan, catalog))
+    report = weekly_metrics(
+        log, kpis=measures.kpis, budget_minutes=plan.weekly_budget_minutes,
+        week_start=plan.week_start, key_result=measures.key_result, key_columns=measures.key_columns,
+        rest_weeks=plan.rest_weeks, solved_phrases=phrases, categories=[c.id for c in catalog.categories],
+        fatigue=fatigue_answers(reviews),
     )
+    return replace(report, measures=measures)
 
 
 def column_label(column_id: str, lang: str) -> str:
-    """A log or metrics column's name in `lang` (the id itself when the catalogs do not name it)."""
-    key = f"column.{column_id}"
-    return t(key, lang) if key in messages(lang) else column_id
+    """A log or metrics column's name in `lang`: persona columns by their header, else the id itself."""
+    return column_name(column_id, lang, default_catalog())
 
 
 def _plain(value: object) -> object:
@@ -79,6 +109,7 @@ def weekly_report_json(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, l
     report = report_for_plan(log, plan, catalog)
     kpis_by_week = {
         week: [{"id": r.id, "value": _plain(r.value), "target": _plain(r.target),
+                "target_max": _plain(r.target_max),
                 "met": None if pd.isna(r.met) else bool(r.met)} for r in rows.itertuples()]
         for week, rows in report.kpis.groupby("week_start", sort=False)
     }
@@ -109,8 +140,8 @@ def weekly_report_text(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, l
     if log.empty:
         return t("report.no_data", lang)
     report = report_for_plan(log, plan, catalog)
-    names = {kpi.id: kpi.name[lang] for kpi, _ in plan_kpis(plan, catalog)}
-    lines = [t("report.key_result", lang, column=column_label(report.key_result, lang))]
+    names = {kpi.id: kpi.name[lang] for kpi, _ in report.measures.kpis}
+    lines = [explain(report.measures, catalog, plan.persona_id, lang)[0]]
     kpis = report.kpis.groupby("week_start", sort=False)
     for row in report.weeks.itertuples():
         lines.append(t("report.week_line", lang, week=row.week_start.date().isoformat(), minutes=_fmt(row.minutes, 0),
@@ -119,8 +150,18 @@ def weekly_report_text(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, l
         if row.week_start in kpis.groups:
             for k in kpis.get_group(row.week_start).itertuples():
                 mark = "—" if pd.isna(k.met) else ("✓" if k.met else "✗")
-                lines.append(f"    {mark} {names.get(k.id, k.id)}: {_fmt(k.value, 2)} / {_fmt(k.target, 2)}")
+                target = _fmt(k.target, 2) + (f"–{_fmt(k.target_max, 2)}" if k.direction == "band" else "")
+                lines.append(f"    {mark} {names.get(k.id, k.id)}: {_fmt(k.value, 2)} / {target}")
     change = latest_change(report)
     if change.get("minutes_per_result", {}).get("delta") is not None:
         lines.append(t("report.change", lang, delta=_fmt(change["minutes_per_result"]["delta"])))
     return "\n".join(lines)
+
+
+def figure_names(plan: Plan, catalog: PersonaCatalog, measures: Measures) -> dict[str, dict[str, str]]:
+    """Every log column, KPI and the key result by name in each language, for reports shared with others."""
+    columns = catalog.template_columns(plan.persona_id)
+    names = {c.id: {lang: column_label(c.id, lang) for lang in LANGS} for c in columns}
+    names.update({kpi.id: kpi.name for kpi, _ in measures.kpis})
+    names[measures.key_result] = {lang: result_name(measures, lang, catalog) for lang in LANGS}
+    return names

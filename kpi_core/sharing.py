@@ -20,10 +20,12 @@ PERIODS = {"week": 1, "month": 4}  # a month is the 4 weeks ending with the week
 _NOT_COUNTS = frozenset({
     "week_start", "minutes", "actions", "reactions", "quality_mean", "results", "minutes_per_result",
     "results_per_hour", "rest", "sustainability", "sust_load", "sust_rhythm", "sust_rating",
+    "income", "yen_per_hour",  # money beside value, summed on its own in _figures: never a value signal
+    "fatigue", "sust_fatigue",  # the person's own tiredness answer and its part of the index: not counts
 })
 # Figures computed from the period's weeks, after the count columns (value signals come first).
 _TAIL = ("minutes", "actions", "minutes_per_result", "smoothed_minutes_per_result", "quality_mean",
-         "sustainability", "reactions")
+         "sustainability", "income", "yen_per_hour", "reactions")  # income beside value, never first
 
 Names = Mapping[str, "str | Mapping[str, str]"]  # id -> a name, or {ja: ..., en: ...}
 
@@ -188,6 +190,9 @@ def _figures(span: pd.DataFrame, counts: Sequence[str], smoothed: pd.Series) -> 
     weight = float(rated["actions"].sum())
     figures["quality_mean"] = float((rated["quality_mean"] * rated["actions"]).sum()) / weight if weight else None
     figures["sustainability"] = _number(span["sustainability"].mean())
+    if "income" in span.columns and span["income"].notna().any():  # no income rows without an income column
+        figures["income"] = _number(pd.Series(span["income"], dtype="Float64").sum())
+        figures["yen_per_hour"] = figures["income"] / (figures["minutes"] / 60) if figures["minutes"] else None
     return figures
 
 

@@ -1,6 +1,6 @@
 """The weekly sustainability index (継続可能性指数): can this person keep going without wearing out?
 
-For each week that is not a declared rest week, three parts, each 0–1:
+For each week that is not a declared rest week, up to four parts, each 0–1 (1 = the most room to spare):
 
 - load B: 1 while minutes ≤ budget; above it, 2 − minutes / budget, floored at 0 (0 at twice the budget).
   The budget is the person's own design choice, so only going over it costs anything.
@@ -9,10 +9,15 @@ For each week that is not a declared rest week, three parts, each 0–1:
 - rating Q: with L = the mean weekly self-rating (1–5) of the last 2 rated active weeks up to this one, and
   P = the same over the 2 rated active weeks before those, Q = (L − 1) / 4 − max(0, P − L) / 4, clipped to
   [0, 1]. A falling rating is a burnout sign, so the drop is charged on top of the level.
+- fatigue F: the person's own answer to "how tired are you this week?" (1 = rested … 5 = worn out),
+  F = (5 − fatigue) / 4. Only the week's own answer counts; a week without one has no F (never carried over).
 
-index = round(100 × (0.4·B + 0.3·R + 0.3·Q), 1). Before any week has a rating Q is NA and the index is
-the same weighted mean over B and R alone (weights 0.4 / 0.7 and 0.3 / 0.7).
+index = round(100 × Σ wᵢ·partᵢ / Σ wᵢ, 1) over the parts the week has, with the weights in WEIGHTS
+(B 0.4, R 0.3, Q 0.3, F 0.4). B and R always exist; Q is NA before the first rating and F when the week has
+no fatigue answer, and a missing part simply leaves the mean: a week without a fatigue answer scores
+exactly as 100 × (0.4·B + 0.3·R + 0.3·Q), and before any rating as (0.4·B + 0.3·R) / 0.7.
 Rest weeks get no index and no parts (NA) and are skipped by R and Q, so declared rest never costs.
+`shares()` gives each part's share of a week's index, for the page that explains it.
 """
 
 from __future__ import annotations
@@ -24,10 +29,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-WEIGHTS = {"sust_load": 0.4, "sust_rhythm": 0.3, "sust_rating": 0.3}
+# Load, rhythm and rating keep the weights they always had. Fatigue weighs as much as load, the most:
+# it is the person's own direct answer to the articles' test (「自分が疲弊せずに続けられているか」), where
+# the other parts are signs read from the log (time against a budget, the rhythm, a rating of value).
+WEIGHTS = {"sust_load": 0.4, "sust_rhythm": 0.3, "sust_rating": 0.3, "sust_fatigue": 0.4}
 RHYTHM_WEEKS = 4
 RATING_WEEKS = 2
-COLUMNS = ("sustainability", "sust_load", "sust_rhythm", "sust_rating")
+FATIGUE_LEVELS = range(1, 6)  # 1 = rested … 5 = worn out
+COLUMNS = ("sustainability", "sust_load", "sust_rhythm", "sust_rating", "sust_fatigue")
 
 
 def load_part(minutes: pd.Series, budget_minutes: float) -> pd.Series:
@@ -50,13 +59,48 @@ def rating_part(quality_mean: pd.Series, active: pd.Series) -> pd.Series:
     return q.reindex(quality_mean.index).ffill()
 
 
+def fatigue_part(fatigue: pd.Series) -> pd.Series:
+    """F: (5 − answer) / 4 for an answer 1–5 (1 rested → 1.0, 5 worn out → 0.0); NA otherwise."""
+    answer = pd.to_numeric(fatigue, errors="coerce").astype("float64")
+    answer = answer.where(answer.isin([float(level) for level in FATIGUE_LEVELS]))
+    return (5.0 - answer) / 4.0
+
+
+def shares(present: Iterable[str] = tuple(WEIGHTS)) -> dict[str, int]:
+    """Each part's share of the index in whole percent when the parts in `present` exist (0 for the others).
+
+    shares() = all four parts; shares(["sust_load", "sust_rhythm", "sust_rating"]) = 40 / 30 / 30 / 0.
+    """
+    present = [part for part in WEIGHTS if part in set(present)]
+    total = sum(WEIGHTS[part] for part in present)
+    exact = {part: round(100 * WEIGHTS[part] / total, 9) if part in present else 0.0 for part in WEIGHTS}
+    whole = {part: math.floor(value) for part, value in exact.items()}
+    # The points lost to rounding down go to the largest remainders, so the shown shares add up to 100.
+    short = (100 - sum(whole.values())) if present else 0
+    for part in sorted(present, key=lambda p: whole[p] - exact[p])[:short]:
+        whole[part] += 1
+    return whole
+
+
+def help_shares() -> dict[str, int]:
+    """The shares the index's explanation quotes, by plain name (load, rhythm, rating, fatigue): with all four
+    parts, and as <name>_alone the three a week without a fatigue answer is made of."""
+    every = shares()
+    alone = shares([part for part in WEIGHTS if part != "sust_fatigue"])
+    named = {part.removeprefix("sust_"): share for part, share in every.items()}
+    named.update({f"{part.removeprefix('sust_')}_alone": share for part, share in alone.items() if share})
+    return named
+
+
 def sustainability(
     weeks: pd.DataFrame, budget_minutes: float, rest_weeks: Iterable[date] = ()
 ) -> pd.DataFrame:
-    """Index and parts per week of `weeks` (columns week_start, minutes, active, quality_mean).
+    """Index and parts per week of `weeks` (columns week_start, minutes, active, quality_mean, and optionally
+    fatigue: the week's answer 1–5, NaN when not given).
 
     `weeks` holds every week from the log's first week on, in order; `rest_weeks` are week-start dates.
-    Returns float columns sustainability (0–100), sust_load, sust_rhythm, sust_rating (0–1), NaN = NA.
+    Returns float columns sustainability (0–100), sust_load, sust_rhythm, sust_rating, sust_fatigue (0–1),
+    NaN = NA.
     """
     if not budget_minutes > 0 or math.isinf(budget_minutes):
         raise ValueError(f"weekly budget must be a positive number of minutes, got {budget_minutes!r}")
@@ -70,9 +114,10 @@ def sustainability(
         "sust_load": load_part(kept["minutes"], budget_minutes),
         "sust_rhythm": rhythm_part(kept["active"]),
         "sust_rating": rating_part(kept["quality_mean"], kept["active"]),
+        "sust_fatigue": fatigue_part(kept["fatigue"]) if "fatigue" in kept.columns else np.nan,
     })
     weights = pd.Series(WEIGHTS)
-    # Weighted mean over the parts that exist (only Q can be missing, before the first rating).
+    # Weighted mean over the parts that exist (Q before the first rating, F without an answer can be NA).
     weight_sum = parts.notna().mul(weights).sum(axis=1)
     index = parts.mul(weights).sum(axis=1, min_count=1) / weight_sum
     out.loc[kept.index, list(WEIGHTS)] = parts

@@ -4,11 +4,13 @@ from dataclasses import replace
 
 import streamlit as st
 
+from kpi_core.cycle_story import previous_sentence
 from kpi_core.messages import t
 from kpi_core.plan import custom_kpi_name, statement_sentence
 from kpi_core.statement_advice import statement_advice
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
+from pages._ui.markdown import literal
 
 # Each step asks one question; its fields are ValueStatement attributes.
 STEPS = (
@@ -28,6 +30,9 @@ session = st.session_state
 
 st.title(t("define.title", lang))
 st.caption(t("define.intro", lang))
+if (old_sentence := previous_sentence(plan, lang)) is not None:  # the last cycle ended with "rewrite it"
+    st.info(t("define.previous", lang, sentence=literal(old_sentence)), icon="📝")
+    st.caption(t("define.previous.help", lang))
 step = min(session.define_step, len(STEPS) - 1)
 name, fields = STEPS[step]
 st.progress((step + 1) / len(STEPS), text=t("define.progress", lang, step=step + 1, total=len(STEPS)))

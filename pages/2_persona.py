@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi_core.export import template_csv_bytes
+from kpi_core.measures import chosen_result, key_result_options, result_label
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import KpiChoice, custom_kpi_name, default_plan
@@ -10,6 +11,7 @@ from kpi_core.report import CUSTOM_KPI_ID
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 from pages._ui.markdown import literal
+from pages._ui.rubric import rubric_markdown
 
 lang = page_setup("persona")
 catalog = default_catalog()
@@ -36,7 +38,7 @@ for start in range(0, len(personas), 2):
                          type="secondary" if chosen else "primary", width="stretch"):
                 fresh = default_plan(persona, catalog)
                 # The value statement and the week settings are the person's own: keep them.
-                plan.persona_id, plan.kpis = fresh.persona_id, fresh.kpis
+                plan.persona_id, plan.kpis, plan.key_result = fresh.persona_id, fresh.kpis, fresh.key_result
                 plan.weekly_budget_minutes = fresh.weekly_budget_minutes
                 state.refresh_widgets()  # the inputs below start again from the new persona's plan
                 state.touch("persona")
@@ -52,7 +54,22 @@ budget = int(st.number_input(
 if state.user_edit("persona_budget", budget, plan.weekly_budget_minutes):
     plan.weekly_budget_minutes = budget
 
+# The result that counts: one of the persona's value signals the log holds, or all of them added up.
+options = key_result_options(plan, catalog, state.log())
+chosen_key = chosen_result(plan, catalog)
+key_result = st.selectbox(
+    t("measures.choose", lang), options, index=options.index(chosen_key), help=t("measures.choose.help", lang),
+    format_func=lambda key: (result_label(key, lang, catalog)
+                             + (t("measures.default", lang) if key == persona.key_result else "")),
+    key=state.widget_key("persona_key_result"))
+if state.user_edit("persona_key_result", key_result, chosen_key):
+    plan.key_result = key_result
+if persona.key_result_why:
+    st.caption(t("measures.why", lang, result=result_label(persona.key_result, lang, catalog),
+                 why=persona.key_result_why[lang]))
+
 targets = {choice.id: choice.target for choice in plan.kpis}
+highs = {choice.id: choice.target_max for choice in plan.kpis}  # a band's upper end
 chosen: list[KpiChoice] = []
 for kpi in catalog.available_kpis(plan.persona_id):
     with st.container(border=True):
@@ -61,8 +78,21 @@ for kpi in catalog.available_kpis(plan.persona_id):
         st.caption(kpi.measures[lang])
         with st.expander(t("persona.why", lang)):
             st.write(kpi.why[lang])
-        if use:
-            target = st.number_input(t("persona.target", lang, unit=kpi.unit[lang]), min_value=0.0,
+        if use and kpi.direction == "band":  # a range: from … to, both ends met
+            low_column, high_column = st.columns(2)
+            low = low_column.number_input(
+                t("persona.target.from", lang, unit=kpi.unit_text(lang)), min_value=0.0,
+                value=float(targets.get(kpi.id, kpi.target)), step=0.5, help=t("persona.target.band.help", lang),
+                key=state.widget_key(f"target_{kpi.id}"))
+            high = high_column.number_input(
+                t("persona.target.to", lang, unit=kpi.unit_text(lang)), min_value=0.0,
+                value=float(highs.get(kpi.id) if highs.get(kpi.id) is not None else kpi.target_max), step=0.5,
+                help=t("persona.target.band.help", lang), key=state.widget_key(f"target_max_{kpi.id}"))
+            if high < low:
+                st.warning(t("persona.target.band.reversed", lang))
+            chosen.append(KpiChoice(kpi.id, low, high))
+        elif use:
+            target = st.number_input(t("persona.target", lang, unit=kpi.unit_text(lang)), min_value=0.0,
                                      value=float(targets.get(kpi.id, kpi.target)), step=0.5,
                                      key=state.widget_key(f"target_{kpi.id}"))
             chosen.append(KpiChoice(kpi.id, target))
@@ -85,6 +115,18 @@ else:
 plan.kpis = chosen
 if not chosen:
     st.warning(t("persona.no_kpis", lang))
+with st.expander(t("rubric.title", lang)):  # how to give the 質的評価 every KPI above leans on
+    st.markdown(rubric_markdown(lang))
+
+# Income beside value: an optional monthly goal (empty = none), compared on the dashboard, never the headline.
+st.divider()
+st.subheader(t("persona.income_goal.title", lang))
+income_goal = st.number_input(
+    t("persona.income_goal", lang), min_value=0, max_value=10**10, step=10_000, value=plan.monthly_income_goal,
+    placeholder=t("persona.income_goal.placeholder", lang), help=t("persona.income_goal.help", lang),
+    key=state.widget_key("persona_income_goal"))
+if state.user_edit("persona_income_goal", income_goal, plan.monthly_income_goal):
+    plan.monthly_income_goal = None if income_goal is None else int(income_goal)
 
 st.divider()
 st.subheader(t("persona.template", lang))
@@ -95,6 +137,7 @@ st.download_button(t("persona.template.download", lang),
                    template_csv_bytes(catalog.template_columns(plan.persona_id), header_lang),
                    file_name=f"activity_log_{plan.persona_id}_{header_lang}.csv", mime="text/csv",
                    key="template_download", type="primary")
+st.caption(t("rubric.short", lang))  # beside the template, not inside it: in the CSV it would be a row
 st.page_link(PAGE_FILES["log"], label=t("persona.to_log", lang), icon="➡️")
 
 finish_page(lang)

@@ -16,6 +16,7 @@ from kpi_core.revisions import Revision, describe, find_revisions, still_valid
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 from pages._ui.markdown import literal
+from pages._ui.rubric import rubric_markdown
 from pages._ui.tables import readable
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
@@ -207,6 +208,9 @@ else:
     st.download_button(t("log.export", lang), lambda: log_csv_bytes(log, lang, persona_columns(catalog)),
                        file_name="activity_log.csv", mime="text/csv", key="export_log")
 
+with st.expander(t("rubric.title", lang)):  # what the 質的評価 column's 1–5 means
+    st.markdown(rubric_markdown(lang))
+
 with st.expander(t("log.edit", lang), expanded=log.empty):
     st.caption(t("log.edit.help", lang))
     shown = [c for c in log.columns if c not in ("category", "source", "source_row")]
@@ -216,7 +220,9 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
     edited = st.data_editor(
         editable, num_rows="dynamic", hide_index=True, width="stretch", key="log_editor",
         column_config={c: st.column_config.DateColumn(column_label(c, lang), format="YYYY-MM-DD") if c == "date"
-                       else st.column_config.Column(column_label(c, lang)) for c in shown},
+                       else st.column_config.Column(column_label(c, lang),
+                                                    help=t("rubric.short", lang) if c == "quality" else None)
+                       for c in shown},
     )
     removed = max(0, len(log) - len(edited))
     confirmed = removed == 0 or st.checkbox(t("log.edit.confirm_delete", lang, rows=removed), key="confirm_delete")

@@ -5,15 +5,18 @@ import streamlit as st
 
 from kpi_core.attribution import notes as attribution_notes
 from kpi_core.attribution import results_by_category
+from kpi_core.income import income_summary, monthly_income, yen
+from kpi_core.measures import explain as explain_measures
+from kpi_core.measures import result_name
 from kpi_core.messages import t
 from kpi_core.metrics import latest_change
 from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
-from kpi_core.report import column_label, plan_kpis
 from kpi_core.smoothing import explain as explain_smoothing
 from kpi_core.smoothing import smoothed_minutes_per_result
+from kpi_core.sustainability import RHYTHM_WEEKS, WEIGHTS, help_shares, shares
 from pages._ui import charts, state
-from pages._ui.cached import weekly_report
+from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
 from pages._ui.tables import compact, readable
@@ -33,7 +36,7 @@ if log.empty:
     stop(lang)
 
 state.touch("dashboard")
-report = weekly_report(log, plan_to_yaml(plan), plan)
+report = weekly_report(log, plan_to_yaml(plan), plan, fatigue_key(st.session_state.reviews))
 period = st.segmented_control(t("dashboard.period", lang), list(PERIODS), default="12", key="dashboard_period",
                               format_func=lambda p: t(f"dashboard.period.{p}", lang)) or "12"
 weeks_count = PERIODS[period]
@@ -42,10 +45,10 @@ kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 
 change = latest_change(report)
 st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
-st.caption(t("report.key_result", lang, column=column_label(report.key_result, lang)))
-if report.key_result == "reactions":
-    # Without an inquiries column only reactions can stand in for results: say so, and how to do better.
-    st.warning(t("dashboard.reactions_as_results", lang), icon="💡")
+counted, warning = explain_measures(report.measures, catalog, plan.persona_id, lang)
+st.caption(counted)
+if warning:  # reactions stand in, or the chosen signal is missing: say so in words, with the column to add
+    st.warning(warning, icon="💡")
 
 
 def figure(value, digits=1):
@@ -62,18 +65,28 @@ cols[0].metric(t("dashboard.mpr", lang), figure(mpr["latest"]), delta(mpr), delt
                help=t("help.minutes_per_result", lang))
 sus = change["sustainability"]
 cols[1].metric(t("dashboard.sustainability", lang), figure(sus["latest"]), delta(sus),
-               help=t("help.sustainability", lang))
+               help=t("help.sustainability", lang, **help_shares()))
 quality = change["quality_mean"]
 cols[2].metric(t("dashboard.quality", lang), figure(quality["latest"]), delta(quality),
                help=t("help.quality", lang))
 
 latest = report.weeks.iloc[-1]
+# Beside the index: the person's own answer for the week (asked in the review), or that there is none.
+tired = latest.get("fatigue")
+cols[1].caption(t("dashboard.fatigue.none", lang) if tired is None or pd.isna(tired)
+                else t("dashboard.fatigue", lang, value=t(f"review.fatigue.{int(tired)}", lang)))
 with st.expander(t("dashboard.sustainability.parts", lang)):
+    # The shares come from the index's own weights (kpi_core.sustainability.WEIGHTS), over the parts this week has.
+    share = shares([part for part in WEIGHTS if not pd.isna(latest[part])])
+    fatigue_part = figure(latest["sust_fatigue"], 2)
     st.write(t("dashboard.sustainability.explain", lang, load=figure(latest["sust_load"], 2),
-               rhythm=figure(latest["sust_rhythm"], 2), rating=figure(latest["sust_rating"], 2)))
+               rhythm=figure(latest["sust_rhythm"], 2), rating=figure(latest["sust_rating"], 2),
+               fatigue=t("dashboard.sustainability.no_answer", lang) if fatigue_part == "—" else fatigue_part,
+               rhythm_weeks=RHYTHM_WEEKS,
+               **{f"{part.removeprefix('sust_')}_share": value for part, value in share.items()}))
 
 st.subheader(t("dashboard.kpis", lang))
-names = {kpi.id: kpi for kpi, _ in plan_kpis(plan, catalog)}
+names = {kpi.id: kpi for kpi, _ in report.measures.kpis}
 latest_kpis = report.kpis[report.kpis["week_start"] == report.weeks["week_start"].iloc[-1]]
 if latest_kpis.empty:
     st.caption(t("dashboard.no_kpis", lang))
@@ -81,8 +94,39 @@ for row in latest_kpis.itertuples():
     kpi = names.get(row.id)
     label = kpi.name[lang] if kpi else row.id
     verdict = "—" if row.met is None or str(row.met) == "<NA>" else ("✅" if row.met else "⏳")
+    band = row.direction == "band" and not pd.isna(row.target_max)  # a range: "2–4"
+    target = f"{compact(row.target)}–{compact(row.target_max)}" if band else compact(row.target)
     st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=literal(label), value=compact(row.value),
-               target=compact(row.target), unit=kpi.unit[lang] if kpi else ""))
+               target=target, unit=kpi.unit_text(lang) if kpi else ""))
+
+# Income beside value (kpi_core.income): after the KPIs, never the headline.
+st.subheader(t("dashboard.income", lang))
+income = income_summary(log, report.weeks, plan.monthly_income_goal)
+if income is None:
+    st.caption(t("dashboard.income.none", lang))
+else:
+    st.caption(t("dashboard.income.intro", lang))
+    month_name = t("dashboard.income.month_name", lang, year=income.month.year, month=income.month.month)
+    income_cols = st.columns(3)
+    income_cols[0].metric(t("dashboard.income.week", lang), yen(income.week_income))
+    income_cols[1].metric(t("dashboard.income.yen_per_hour", lang), yen(income.week_yen_per_hour),
+                          help=t("help.yen_per_hour", lang))
+    income_cols[2].metric(t("dashboard.income.month", lang, month=month_name), yen(income.month_income))
+    income_months = monthly_income(log)
+    st.caption(t("dashboard.income.month_per_hour", lang, month=month_name, per_hour=yen(income.month_yen_per_hour),
+                 hours=compact(round(float(income_months["minutes"].iloc[-1]) / 60, 1))))
+    to_goal = income.progress
+    if to_goal is not None:
+        percent = "—" if to_goal.share is None else f"{to_goal.share * 100:.0f}"
+        st.write(t("dashboard.income.goal_met" if to_goal.met else "dashboard.income.goal", lang,
+                   month=month_name, income=yen(to_goal.income), goal=yen(to_goal.goal), percent=percent,
+                   remaining=yen(to_goal.remaining)))
+        if to_goal.share is not None:
+            st.progress(min(max(to_goal.share, 0.0), 1.0))
+    with st.expander(t("dashboard.income.by_month", lang)):
+        by_month = income_months.assign(month=income_months["month"].dt.strftime("%Y-%m"))
+        st.dataframe(readable(by_month[["month", "income", "minutes", "yen_per_hour"]], lang), hide_index=True,
+                     width="stretch")
 
 
 def chart_with_table(chart, table) -> None:
@@ -92,7 +136,7 @@ def chart_with_table(chart, table) -> None:
 
 
 st.subheader(t("dashboard.charts", lang))
-chart_with_table(charts.minutes_and_results(weeks, report.key_result, lang),
+chart_with_table(charts.minutes_and_results(weeks, result_name(report.measures, lang, catalog), lang),
                  weeks[["week_start", "minutes", "results"]])
 smoothed = smoothed_minutes_per_result(report.weeks)
 smoothed = smoothed[smoothed["week_start"].isin(weeks["week_start"])]
@@ -100,18 +144,20 @@ chart_with_table(charts.minutes_per_result(smoothed, lang),
                  smoothed[["week_start", "minutes", "results", "minutes_per_result", "smoothed_minutes_per_result"]])
 st.caption(explain_smoothing(lang))
 chart_with_table(charts.sustainability(weeks, lang),
-                 weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating"]])
+                 weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating", "sust_fatigue",
+                        "fatigue"]])
 category_names = {c.id: c.name[lang] for c in catalog.categories}
 chart_with_table(charts.action_mix(weeks, category_names, lang), charts.action_mix_table(weeks, category_names))
 for kpi_id, rows in kpi_rows.groupby("id", sort=False):
     kpi = names.get(kpi_id)
     title = kpi.name[lang] if kpi else kpi_id
-    chart_with_table(charts.kpi_against_target(rows, title, kpi.unit[lang] if kpi else "", lang),
-                     rows[["week_start", "value", "target", "met"]])
+    in_band = (rows["direction"] == "band").any()
+    chart_with_table(charts.kpi_against_target(rows, title, kpi.unit_text(lang) if kpi else "", lang),
+                     rows[["week_start", "value", "target", *(["target_max"] if in_band else []), "met"]])
 
 st.subheader(t("dashboard.by_category", lang))
 period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
-by_category = results_by_category(period_log, key_result=plan.key_result)
+by_category = results_by_category(period_log, key_result=report.key_result, key_columns=report.key_columns)
 by_category = by_category[by_category["actions"] > 0]
 shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
 st.dataframe(readable(shown[["category", "results_per_hour", "results", "minutes", "thin"]], lang),

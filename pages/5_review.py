@@ -4,21 +4,40 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.coaching import coach, vanity_headers
-from kpi_core.cycle import checkpoint, cycle_position
+from kpi_core.cycle import CYCLE_WEEKS, checkpoint, cycle_position
+from kpi_core.cycle_story import carried_over, decided_text, story_offer
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
-from kpi_core.report import column_label, plan_kpis
+from kpi_core.report import column_label, fatigue_answers, figure_names
 from kpi_core.sharing import ConventionalFigure, share_report
+from kpi_core.sustainability import FATIGUE_LEVELS
 from pages._ui import state
-from pages._ui.cached import weekly_report
+from pages._ui.cached import fatigue_key, weekly_report
+from pages._ui.cycle_end import story_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
 from pages._ui.tables import readable
 
 FIELDS = ("worked", "change", "thanks", "experiment")
-COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability")
+COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability",
+            "fatigue")
 ICONS = {"warning": "⚠️", "praise": "🌟", "info": "💡"}
+
+
+def keep_fatigue(week_iso: str, key: str) -> None:
+    """Store the tapped tiredness answer (None: tapped again, cleared) before the page reruns, so the index and
+    the coaching of that run already count it. A callback runs only for this tab's own tap."""
+    reviews = st.session_state.reviews
+    fields = dict(reviews.get(week_iso, {}))
+    answer = st.session_state[key]
+    if answer is None:
+        fields.pop("fatigue", None)
+    else:
+        fields["fatigue"] = int(answer)
+    if fields or week_iso in reviews:  # choosing nothing stores nothing
+        reviews[week_iso] = fields
+
 
 lang = page_setup("review")
 catalog = default_catalog()
@@ -32,7 +51,7 @@ if log.empty:
     st.page_link(PAGE_FILES["log"], label=t("dashboard.to_log", lang), icon="📥")
     stop(lang)
 
-report = weekly_report(log, plan_to_yaml(plan), plan)
+report = weekly_report(log, plan_to_yaml(plan), plan, fatigue_key(session.reviews))
 weeks = report.weeks
 week_options = [w.date().isoformat() for w in weeks["week_start"]][::-1]
 week = st.selectbox(t("review.week", lang), week_options, index=0, key="review_week")
@@ -45,6 +64,10 @@ start = plan.start_date or weeks["week_start"].iloc[0].date()
 position_in_cycle = cycle_position(start, this["week_start"].date(), plan.week_start)
 if position_in_cycle is not None:
     st.progress(min(position_in_cycle.week_in_cycle / 12, 1.0), text=position_in_cycle.label(lang))
+    if (carried := carried_over(plan, position_in_cycle)) is not None:  # the cycle starts from the last decision
+        st.info(t("review.story.carried", lang, text=decided_text(carried, lang)), icon="🧭")
+else:
+    st.caption(t("cycle.before_start", lang, start=start.isoformat()))
 
 st.subheader(t("review.compare", lang))
 table = pd.DataFrame({
@@ -54,7 +77,16 @@ table = pd.DataFrame({
 })
 for column in table.columns[1:]:
     table[column] = table[column].map(lambda v: "—" if v is None or pd.isna(v) else f"{float(v):.1f}")
+# The tiredness answer is a whole 1–5, shown as given.
+table.iloc[COMPARED.index("fatigue"), 1:] = table.iloc[COMPARED.index("fatigue"), 1:].str.removesuffix(".0")
 st.dataframe(table, hide_index=True, width="stretch")
+
+# Asked beside the index it enters; optional, one tap, tapped again to clear. Kept with the week's review.
+stored_fatigue = next(iter(fatigue_answers({week: session.reviews.get(week, {})}).values()), None)
+fatigue_widget = state.widget_key(f"review_fatigue_{week}")
+st.pills(t("review.fatigue", lang), list(FATIGUE_LEVELS), default=stored_fatigue, key=fatigue_widget,
+         format_func=lambda level: t(f"review.fatigue.{level}", lang), help=t("review.fatigue.help", lang),
+         on_change=keep_fatigue, args=(week, fatigue_widget))
 
 st.subheader(t("review.coaching", lang))
 messages = coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
@@ -63,10 +95,14 @@ if not messages:
     st.caption(t("review.no_coaching", lang))
 for message in messages:
     with st.container(border=True):
-        st.markdown(f"{ICONS.get(message.severity, '💡')} {message.message(lang)}")
-        st.caption(t("review.next_step", lang, text=message.next_step(lang)))
+        st.markdown(f"{ICONS.get(message.severity, '💡')} **{literal(message.title(lang))}**")
+        st.markdown(literal(message.message(lang)))  # may quote a file's column names
+        if message.evidence:  # the weeks the message speaks of, with the very figures it quotes
+            st.dataframe(pd.DataFrame(message.evidence_table(lang)), hide_index=True, width="stretch")
+        st.caption(literal(t("review.next_step", lang, text=message.next_step(lang))))
 
-if position_in_cycle is not None and position_in_cycle.checkpoint:
+# Weeks 4 and 8 get the checkpoint card; week 12 gets the cycle's story and the decision below.
+if position_in_cycle is not None and position_in_cycle.checkpoint and position_in_cycle.week_in_cycle != CYCLE_WEEKS:
     point = checkpoint(report, start, position_in_cycle.week_in_cycle, reflections=session.reviews,
                        cycle=position_in_cycle.cycle, week_start=plan.week_start)
     with st.container(border=True):
@@ -81,6 +117,12 @@ if position_in_cycle is not None and position_in_cycle.checkpoint:
             said = " / ".join(str(v) for k, v in fields.items() if k in FIELDS and str(v).strip())
             if said:
                 st.caption(f"{reflection_week.isoformat()}: {literal(said)}")
+
+if (offer := story_offer(position_in_cycle)) is not None:
+    with st.container(border=True) if offer == "end" else st.expander(t("review.story.open", lang)):
+        story_section(plan=plan, catalog=catalog, weeks=weeks, key_result=report.key_result, start=start,
+                      position=position_in_cycle, reviews=session.reviews, week=this["week_start"].date(),
+                      end=offer == "end", lang=lang)
 
 st.subheader(t("review.reflection", lang))
 # Kept only once something is written, so opening a week stores nothing.
@@ -128,9 +170,7 @@ if state.user_edit(f"share_followers_{week}", followers, saved.get("followers", 
     saved["followers"] = followers
     session.reviews[week] = saved
 conventional = [ConventionalFigure(t("review.share.followers", lang), followers.strip())] if followers.strip() else []
-names = {c.id: {code: column_label(c.id, code) if column_label(c.id, code) != c.id else c.header(code).replace("_", " ")
-                for code in ("ja", "en")} for c in catalog.template_columns(plan.persona_id)}
-names.update({kpi.id: kpi.name for kpi, _ in plan_kpis(plan, catalog)})
+names = figure_names(plan, catalog, report.measures)
 shared = share_report(report, period=span, week=this["week_start"].date(), conventional=conventional, names=names)
 left, right = st.columns(2)
 left.download_button(t("review.share.markdown", lang), shared.markdown(lang).encode("utf-8"),

@@ -407,3 +407,74 @@ def test_dashboard_charts_have_room_and_figures_read_well(app_url, page, tmp_pat
                         f"None as missing, not NaN): {nan_lines}")
     problems.extend(f"JavaScript error: {error}" for error in page.page_errors)
     assert not problems, "\n".join(problems)
+
+
+def choose_option(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the select box labelled `label` (a Streamlit selectbox opens a list of options).
+
+    Scrolled into view first: the list closes again when the page scrolls under it.
+    """
+    box = page.get_by_role("combobox", name=label)
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+    expect(box).to_have_value(option)
+
+
+def test_the_twelfth_week_of_a_sample_asks_what_comes_next(app_url, page):
+    """A persona's sample, its twelfth week in the review: the cycle's story, a decision saved and kept."""
+    page.goto(f"{app_url}/data")
+    expect(main_heading(page, ja("data.title"))).to_be_visible()
+    settle(page)
+    homemaker = "主婦"
+    choose_option(page, ja("data.demo.persona"), homemaker)
+    page.get_by_role("button", name=ja("data.demo.start")).click()
+    settle(page)
+    expect(page.get_by_text(ja("demo.banner", persona=homemaker))).to_be_visible()
+
+    open_from_sidebar(page, "nav.review", "review.title", "review")
+    # The twelfth week by what the page calls it (the sample may end this week or the last finished one).
+    twelfth = ja("cycle.position", cycle=1, week=12, weeks=12)
+    week_box = page.get_by_role("combobox", name=ja("review.week"))
+    if page.get_by_text(twelfth, exact=True).count() == 0:
+        week_box.scroll_into_view_if_needed()
+        week_box.click()
+        expect(page.get_by_role("option").first).to_be_visible()
+        weeks = page.get_by_role("option").all_inner_texts()
+        page.keyboard.press("Escape")
+        settle(page)
+        for week in weeks:
+            choose_option(page, ja("review.week"), week)
+            if page.get_by_text(twelfth, exact=True).count():
+                break
+    expect(page.get_by_text(twelfth, exact=True)).to_be_visible()
+    twelfth_week = week_box.input_value()
+
+    # The story: first four weeks against the last four, then the question.
+    expect(page.get_by_text(ja("story.title.end", cycle=1, weeks=12), exact=True)).to_be_visible()
+    expect(page.get_by_text(ja("cycle.checkpoint.final"))).to_be_visible()
+    story = page.get_by_test_id("stDataFrame").filter(has_text=ja("story.col.first", n=4))
+    expect(story.locator("th").filter(has_text=ja("story.col.last", n=4))).to_have_count(1)
+    expect(page.get_by_text(ja("review.story.ask"))).to_be_visible()
+    page.get_by_test_id("stRadio").get_by_text(ja("story.decision.rewrite"), exact=True).click()
+    settle(page)
+    page.get_by_role("button", name=ja("review.story.save")).click()
+    settle(page)
+    decided = page.get_by_test_id("stAlert").filter(has_text=ja("story.decision.rewrite"))
+    expect(decided).to_be_visible()
+
+    # Kept: away and back, the same week shows the decision it was given.
+    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_sidebar(page, "nav.review", "review.title", "review")
+    if week_box.input_value() != twelfth_week:
+        choose_option(page, ja("review.week"), twelfth_week)
+    expect(page.get_by_role("radio", name=ja("story.decision.rewrite"))).to_be_checked()
+    expect(decided).to_be_visible()
+
+    # Straight on to rewriting, with the old sentence there to compare.
+    page.get_by_test_id("stMain").get_by_text(ja("review.story.next.rewrite")).click()
+    expect(page).to_have_url(re.compile(r"/define$"))
+    settle(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text=ja("define.previous", sentence=""))).to_be_visible()
+    assert not page.page_errors, page.page_errors

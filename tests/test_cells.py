@@ -72,3 +72,27 @@ def test_protect_leaves_plain_text_alone():
 @pytest.mark.parametrize("text", ["'=x", "''", "'", "'plain", "=x", "'+1"])
 def test_text_starting_with_an_apostrophe_round_trips(text):
     assert cells.unprotect(cells.protect(text)) == text
+
+
+@pytest.mark.parametrize(("text", "yen"), [
+    ("12000", 12000), ("12,000", 12000), ("￥12,000", 12000), ("¥12,000", 12000), ("3000円", 3000),
+    ("1.2万円", 12000), ("１２０００", 12000), ("１２，０００円", 12000), ("￥１２，０００", 12000), ("1.2万", 12000),
+    ("1万2000円", 12000), ("12000.00", 12000), (" 12000\u200b", 12000), ("\\12,000", 12000), ("12,000 yen", 12000),
+    ("0", 0), ("0円", 0),
+])
+def test_yen_in_every_spelling(text, yen):
+    assert cells.parse_yen(text) == yen
+
+
+@pytest.mark.parametrize(("text", "yen"), [
+    ("-3000", -3000), ("▲3,000", -3000), ("△3000", -3000), ("¥-3,000", -3000), ("-¥3,000", -3000),
+    ("－３０００円", -3000), ("'-3000", -3000),  # the last as our own CSV export writes a refund
+])
+def test_a_refund_is_negative_yen(text, yen):
+    assert cells.parse_yen(text) == yen
+
+
+@pytest.mark.parametrize("text", ["abc", "", "¥", "円", "万円", "12000.5", "1.23456万円", "1,20", "12千円", "--3000",
+                                  "3000ドル"])
+def test_unreadable_yen(text):
+    assert cells.parse_yen(text) is None

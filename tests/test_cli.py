@@ -86,7 +86,10 @@ def test_report_json_has_the_worked_example(tmp_path, capsys):
     assert (week["minutes"], week["results"], week["minutes_per_result"], week["key_result"]) == \
         (90, 2, 45, "inquiries")
     posts = next(k for k in week["kpis"] if k["id"] == "value_posts_per_week")
-    assert (posts["value"], posts["target"], posts["met"]) == (3, 3, True)
+    assert (posts["value"], posts["target"], posts["target_max"], posts["met"]) == (3, 2, 4, True)  # 2–4 a week
+    rate = next(k for k in week["kpis"] if k["id"] == "inquiry_rate")
+    # 2 inquiries from 5 + 3 + 8 = 16 direct reactions: 12.5 per 100 reactions, against 3.
+    assert (rate["value"], rate["target"], rate["target_max"], rate["met"]) == (12.5, 3, None, True)
     assert 0 <= week["sustainability"] <= 100
 
 
@@ -117,13 +120,14 @@ def test_template_reads_back_through_the_reader(tmp_path, capsys, persona, lang)
 
     catalog = default_catalog()
     template = catalog.template_columns(persona)
-    sample = {"date": "2025/1/6", "text": "投稿", "minutes": "30", "count": "2", "rating": "4"}
+    sample = {"date": "2025/1/6", "text": "投稿", "minutes": "30", "count": "2", "rating": "4", "yen": "1.2万円"}
     filled = data + ",".join(sample[c.kind] for c in template).encode()
     result = read_log(filled, "t.csv", extra_columns=persona_columns(catalog))
     assert result.report.error is None
     assert result.report.ignored_columns == []
     assert result.report.accepted == 1
     assert set(result.rows.columns) >= {c.id for c in template}
+    assert template[-1].id == "income" and result.rows["income"].tolist() == [12000]  # last: beside value, never first
 
 
 def test_report_json_includes_coaching(tmp_path, capsys):
@@ -138,3 +142,33 @@ def test_report_json_includes_coaching(tmp_path, capsys):
     rules = {m["rule"] for m in coaching}
     assert "not_enough_data" in rules  # the first weeks are too few to judge
     assert "vanity_drift" in rules  # a followers column was logged
+
+
+def test_report_json_weeks_have_income_and_yen_per_hour(tmp_path, capsys):
+    header = "日付,アクション内容,投入時間(分),直接反応数,質的評価,問い合わせ数,売上(円)"
+    path = tmp_path / "log.csv"
+    path.write_bytes(csv_text("2025/1/6,投稿,30,5,4,1,", "2025/1/8,個別相談,60,1,5,1,\"￥12,000\"",
+                              "2025/1/13,投稿,20,2,4,0,", header=header).encode("cp932"))
+    status, out, _ = run(capsys, "report", str(path), "--persona", "office_worker", "--json")
+    weeks = json.loads(out)["weeks"]
+    assert status == 0
+    assert [(w["income"], w["yen_per_hour"]) for w in weeks] == [(12000, 8000), (0, 0)]  # 12000 ÷ 1.5 h; 0 ÷ 1/3 h
+
+
+def test_report_json_income_is_null_without_an_income_column(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "report", str(path), "--persona", "office_worker", "--json")
+    week = json.loads(out)["weeks"][0]
+    assert status == 0
+    assert "income" in week and "yen_per_hour" in week
+    assert (week["income"], week["yen_per_hour"]) == (None, None)
+
+
+def test_report_text_shows_a_band_as_a_range(tmp_path, capsys):
+    path = tmp_path / "log.csv"
+    path.write_bytes(WORKED)
+    status, out, _ = run(capsys, "report", str(path), "--persona", "office_worker", "--lang", "en")
+    assert status == 0
+    assert "    ✓ Value-delivering posts: 3.00 / 2.00–4.00" in out.splitlines()
+    assert "    ✓ Inquiry rate: 12.50 / 3.00" in out.splitlines()  # 2 inquiries per 16 reactions

@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from kpi_core.columns import CORE_OPTIONAL
-from kpi_core.demo import CORE_COUNTS, DEMO_PERSONAS, DEMO_START, demo_log, demo_plan
+from kpi_core.demo import CORE_COUNTS, DEMO_PERSONAS, DEMO_START, demo_log, demo_plan, demo_reviews
 from kpi_core.export import log_csv_bytes
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.metrics import weekly_metrics
@@ -47,9 +47,10 @@ def test_demo_logs_are_canonical(persona_id):
     log = demo_log(persona_id)
     own = [c.id for c in CATALOG.personas[persona_id].columns]
     assert list(log.columns) == ["date", "action", "category", "minutes", "reactions", "quality", *CORE_COUNTS,
-                                 "memo", *own, "source", "source_row"]
+                                 "memo", *own, "income", "source", "source_row"]
     assert str(log["date"].dtype) == "datetime64[us]" and log["minutes"].dtype == "float64"
-    assert all(str(log[c].dtype) == "Int64" for c in ["reactions", "quality", *CORE_COUNTS, *own])
+    assert all(str(log[c].dtype) == "Int64" for c in ["reactions", "quality", *CORE_COUNTS, *own, "income"])
+    assert log["income"].sum() > 0 and log["income"].isna().sum() > 0  # written only where money came in
     assert log["action"].dtype == object and log["memo"].dtype == object
     assert log["category"].tolist() == [CATALOG.category_of(a) for a in log["action"]]
     assert set(log["source"]) == {"demo"}
@@ -75,6 +76,32 @@ def test_demo_start_moves_the_whole_story():
     assert log["date"].iloc[0].date() >= dt.date(2025, 3, 3)
     assert demo_plan("homemaker", start=dt.date(2025, 3, 5)).start_date == dt.date(2025, 3, 3)
     assert len(demo_log("student", weeks=24)["date"].dt.to_period("W").unique()) == 24
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 3, 30), dt.date(2026, 4, 5)])  # a Monday and a Sunday
+def test_a_demo_ending_today_ends_with_the_last_finished_week(today):
+    log = demo_log("office_worker", end=today)
+    last_monday = dt.date(2026, 3, 23)  # the week before the one holding today, whole and reviewable
+    assert log["date"].max().date() <= last_monday + dt.timedelta(days=6)
+    assert log["date"].min().date() >= last_monday - dt.timedelta(weeks=11)
+    assert demo_plan("office_worker", end=today).start_date == last_monday - dt.timedelta(weeks=11)
+    reviews = demo_reviews("office_worker", end=today)
+    assert max(reviews) == last_monday.isoformat()  # the twelfth week has its review too
+
+
+@pytest.mark.parametrize("persona_id", DEMO_PERSONAS)
+def test_demo_reviews_tell_experiments_verdicts_and_fatigue(persona_id):
+    reviews = demo_reviews(persona_id)
+    assert min(reviews) >= DEMO_START.isoformat() and len(reviews) >= 5
+    assert all(fields.get("fatigue") in range(1, 6) for fields in reviews.values())
+    experiments = [f["experiment"] for f in reviews.values() if f.get("experiment")]
+    verdicts = [f["verdict"] for f in reviews.values() if f.get("verdict")]
+    assert len(experiments) >= 2 and set(verdicts) <= {"keep", "drop", "unclear"} and len(verdicts) >= 2
+
+
+def test_the_office_workers_fatigue_falls_after_the_switch():
+    fatigue = [f["fatigue"] for _, f in sorted(demo_reviews("office_worker").items())]
+    assert min(fatigue[:3]) >= 4 and max(fatigue[-3:]) <= 2
 
 
 @pytest.mark.parametrize("persona_id", DEMO_PERSONAS)

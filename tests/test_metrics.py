@@ -1,13 +1,14 @@
 """Tests for kpi_core.metrics: weekly figures, key result, KPI evaluation and the headline change."""
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_core.metrics import latest_change, weekly_metrics
-from kpi_core.personas import Formula, Kpi, Part
+from kpi_core.metrics import count_columns, latest_change, weekly_metrics
+from kpi_core.personas import Formula, Kpi, Part, default_catalog
 
 T = {"ja": "-", "en": "-"}
 NA = pd.NA
@@ -67,8 +68,9 @@ def test_weeks_columns_and_dtypes():
     weeks = weekly_metrics(log, budget_minutes=300, categories=["post", "dm"]).weeks
     assert list(weeks.columns) == [
         "week_start", "minutes", "actions", "actions_post", "actions_dm", "reactions", "inquiries", "thanks",
-        "solved_signals", "quality_mean", "results", "minutes_per_result", "results_per_hour", "rest",
-        "sustainability", "sust_load", "sust_rhythm", "sust_rating",
+        "solved_signals", "quality_mean", "results", "minutes_per_result", "results_per_hour",
+        "income", "yen_per_hour", "rest", "fatigue",
+        "sustainability", "sust_load", "sust_rhythm", "sust_rating", "sust_fatigue",
     ]
     assert str(weeks["week_start"].dtype) == "datetime64[ns]"
     assert weeks["reactions"].dtype == "Int64" and weeks["inquiries"].dtype == "Int64"
@@ -161,16 +163,57 @@ def test_solved_signals_come_from_the_memo():
 
 def test_kpi_ratio_with_scale_and_zero_denominator():
     log = make_log(
-        [("2025-01-06", "post", 30, 1, 3), ("2025-01-07", "post", 30, 1, 3), ("2025-01-08", "dm", 30, 1, 3),
-         ("2025-01-13", "dm", 30, 1, 3)],
+        [("2025-01-06", "post", 30, 30, 3), ("2025-01-07", "post", 30, 10, 3), ("2025-01-08", "dm", 30, 0, 3),
+         ("2025-01-13", "dm", 30, 0, 3)],
         inquiries=[1, 0, 1, 1],
     )
-    rate = kpi("inquiry_rate", Part("sum", "inquiries", ("post",)), Part("count", None, ("post",)), scale=100)
-    rows = kpi_rows(weekly_metrics(log, kpis=[(rate, 40.0)], budget_minutes=300), "inquiry_rate")
-    assert rows["value"].iloc[0] == 50.0
+    rate = kpi("inquiry_rate", Part("sum", "inquiries"), Part("sum", "reactions"), scale=100)
+    rows = kpi_rows(weekly_metrics(log, kpis=[(rate, 4.0)], budget_minutes=300), "inquiry_rate")
+    assert rows["value"].iloc[0] == 5.0  # 2 inquiries per 40 reactions = 5 per 100
     assert rows["met"].iloc[0]
-    assert pd.isna(rows["value"].iloc[1]) and pd.isna(rows["met"].iloc[1])  # no posts: NA, not 0
-    assert rows["target"].tolist() == [40.0, 40.0]
+    assert pd.isna(rows["value"].iloc[1]) and pd.isna(rows["met"].iloc[1])  # no reactions: NA, not 0 or infinity
+    assert rows["target"].tolist() == [4.0, 4.0]
+    assert rows["target_max"].isna().all()  # not a band
+
+
+def test_inquiry_rate_is_inquiries_per_100_direct_reactions_over_four_weeks():
+    # Four weeks: 3 inquiries from 120 direct reactions → 2.5 per 100 reactions.
+    days = ["2025-01-06", "2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03"]
+    reactions = [50, 30, 25, 15, 40]
+    log = make_log([(d, "post", 60, r, 4) for d, r in zip(days, reactions, strict=True)], inquiries=[1, 0, 1, 1, 2])
+    rate = default_catalog().kpi("inquiry_rate")
+    rows = kpi_rows(weekly_metrics(log, kpis=[(rate, rate.target)], budget_minutes=300), "inquiry_rate")
+    # The window grows to four weeks, then slides: 1/50, 1/80, 2/105, 3/120, then (0+1+1+2)/(30+25+15+40).
+    assert rows["value"].tolist() == pytest.approx([2.0, 1.25, 200 / 105, 2.5, 400 / 110], abs=1e-12)
+    assert rows["value"].iloc[3] == 2.5
+    assert rows["target"].tolist() == [3.0] * 5
+    assert rows["met"].tolist() == [False, False, False, False, True]
+
+
+def test_a_band_is_met_at_both_ends_and_not_outside():
+    # Weeks with 1, 2, 3, 4, 5 and 7 value posts against the office worker's 2–4 a week.
+    counts = [1, 2, 3, 4, 5, 7]
+    starts = pd.date_range("2025-01-06", periods=len(counts), freq="7D")
+    rows = [(start + pd.Timedelta(days=i), "post", 20, 1, 4) for start, n in zip(starts, counts, strict=True)
+            for i in range(n)]
+    log = make_log([(str(d.date()), *rest) for d, *rest in rows])
+    posts = default_catalog().kpi("value_posts_per_week", "office_worker")
+    actions = kpi("actions", Part("count"), target=3)
+    report = weekly_metrics(log, kpis=[(posts, 2.0), (actions, 3.0)], budget_minutes=300)
+    band = kpi_rows(report, "value_posts_per_week")
+    assert band["value"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 7.0]
+    assert band["met"].tolist() == [False, True, True, True, False, False]  # daily posting is not met
+    assert band["target"].tolist() == [2.0] * 6 and band["target_max"].tolist() == [4.0] * 6
+    assert band["direction"].tolist() == ["band"] * 6
+    assert kpi_rows(report, "actions")["target_max"].isna().all()
+    narrow = weekly_metrics(log, kpis=[(replace(posts, target_max=3.0), 3.0)], budget_minutes=300)
+    assert kpi_rows(narrow, "value_posts_per_week")["met"].tolist() == [False, False, True, False, False, False]
+
+
+def test_a_band_without_its_high_end_is_a_programming_error():
+    broken = kpi("posts", Part("count"), direction="band")
+    with pytest.raises(ValueError, match="band"):
+        weekly_metrics(EXAMPLE, kpis=[(broken, 1.0)], budget_minutes=300)
 
 
 def test_kpi_sum_of_a_column_the_log_lacks_is_na():
@@ -255,4 +298,83 @@ def test_empty_log_gives_empty_tables():
     posts = kpi("posts", Part("count", None, ("post",)))
     report = weekly_metrics(EXAMPLE.iloc[:0], kpis=[(posts, 3.0)], budget_minutes=300)
     assert report.weeks.empty and report.kpis.empty
+    assert list(report.kpis.columns) == ["week_start", "id", "value", "target", "target_max", "met", "direction"]
     assert "minutes_per_result" in report.weeks.columns
+
+
+INCOME_ROWS = [  # (date, category, minutes, reactions, quality), income beside them
+    ("2025-01-27", "post", 60, 3, 4), ("2025-01-31", "consultation", 30, 1, 5), ("2025-02-02", "post", 30, 2, 3),
+    # the week of 2025-02-03 has no rows
+    ("2025-02-10", "post", 45, 4, 4),
+    ("2025-02-17", "other", 15, 0, 3), ("2025-02-20", "consultation", 75, 1, 5),
+]
+INCOME = [12000, 9000, NA, NA, -3000, 15000]  # -3000: a refund
+
+
+def test_weekly_income_and_yen_per_hour_hand_worked():
+    weeks = weekly_metrics(make_log(INCOME_ROWS, income=INCOME), budget_minutes=300).weeks
+    assert [d.date().isoformat() for d in weeks["week_start"]] == ["2025-01-27", "2025-02-03", "2025-02-10",
+                                                                   "2025-02-17"]
+    assert str(weeks["income"].dtype) == "Int64"
+    # 12000 + 9000 (+ an empty cell: no money that day); no rows: 0; only an empty cell: 0; 15000 − 3000.
+    assert weeks["income"].tolist() == [21000, 0, 0, 12000]
+    assert weeks["minutes"].tolist() == [120.0, 0.0, 45.0, 90.0]
+    # 21000 ÷ 2 h; no minutes: unknown; 0 ÷ 0.75 h; 12000 ÷ 1.5 h.
+    assert weeks["yen_per_hour"].tolist()[0] == 10500.0
+    assert np.isnan(weeks["yen_per_hour"].iloc[1])
+    assert weeks["yen_per_hour"].tolist()[2:] == [0.0, 8000.0]
+
+
+def test_without_an_income_column_income_is_unknown_every_week():
+    for log in (make_log(INCOME_ROWS), make_log(INCOME_ROWS, income=[NA] * len(INCOME_ROWS))):
+        weeks = weekly_metrics(log, budget_minutes=300).weeks
+        assert weeks["income"].isna().all() and len(weeks) == 4
+        assert weeks["yen_per_hour"].isna().all()
+
+
+def test_income_is_never_a_count_nor_the_result():
+    log = make_log(INCOME_ROWS, inquiries=[0, 1, 0, 0, 0, 1], income=INCOME)
+    assert count_columns(log) == ["inquiries"]
+    report = weekly_metrics(log, budget_minutes=300)
+    assert report.key_result == "inquiries"
+    assert report.weeks["results"].tolist() == [1, 0, 0, 1]
+    no_counts = weekly_metrics(make_log(INCOME_ROWS, income=INCOME), budget_minutes=300)
+    assert no_counts.key_result == "reactions"  # income never stands in for a result
+
+
+# ---------------------------------------------------------------- fatigue (the weekly review's answer)
+
+
+def test_fatigue_answers_become_a_weekly_column_and_a_part_of_the_index():
+    log = make_log([("2025-01-06", "post", 200, 1, 4), ("2025-01-13", "post", 200, 1, 4),
+                    ("2025-01-20", "post", 200, 1, 4)])
+    # A week-start key, a Wednesday (its week), an answer outside 1–5 (ignored), a week outside the log.
+    fatigue = {date(2025, 1, 6): 4, date(2025, 1, 15): 1, date(2025, 1, 20): 7, date(2024, 12, 30): 5}
+    weeks = weekly_metrics(log, budget_minutes=300, fatigue=fatigue).weeks
+    assert weeks["fatigue"].dtype == "float64"
+    assert weeks["fatigue"].tolist()[:2] == [4.0, 1.0] and pd.isna(weeks["fatigue"].iloc[2])
+    assert weeks["sust_fatigue"].tolist()[:2] == [0.25, 1.0]
+    # load 1, rhythm 1, rating 0.75; with F: (0.925 + 0.4 F) / 1.4; without, 92.5 as before.
+    assert weeks["sustainability"].tolist() == [73.2, 94.6, 92.5]
+
+
+def test_without_fatigue_answers_the_column_is_empty_and_nothing_else_changes():
+    weeks = weekly_metrics(EXAMPLE, budget_minutes=300).weeks
+    assert weeks["fatigue"].isna().all() and weeks["sust_fatigue"].isna().all()
+    assert weeks["sustainability"].tolist() == [95.0]  # 100 × (0.4 + 0.3 + 0.3 × (13/3 − 1) / 4)
+
+
+def test_report_for_plan_reads_fatigue_from_the_reviews():
+    from kpi_core.plan import default_plan
+    from kpi_core.report import fatigue_answers, report_for_plan
+
+    reviews = {"2025-01-06": {"worked": "x", "fatigue": 5}, "2025-01-13": {"fatigue": "3"},
+               "2025-01-20": {"fatigue": True}, "2025-01-27": {"fatigue": 0}, "not a week": {"fatigue": 2},
+               "2025-02-03": {"worked": "no answer"}}
+    assert fatigue_answers(reviews) == {date(2025, 1, 6): 5, date(2025, 1, 13): 3}
+    assert fatigue_answers(None) == {}
+    catalog = default_catalog()
+    plan = default_plan(catalog.personas["office_worker"], catalog)
+    report = report_for_plan(EXAMPLE, plan, catalog, reviews=reviews)
+    assert report.weeks["fatigue"].tolist() == [5.0]
+    assert report_for_plan(EXAMPLE, plan, catalog).weeks["fatigue"].isna().all()

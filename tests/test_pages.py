@@ -128,7 +128,9 @@ def test_dashboard_with_data_shows_the_worked_example_and_charts(lang):
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     mpr_label = t("dashboard.mpr", lang)
-    assert t("report.key_result", lang, column=t("column.inquiries", lang)) in texts(at)
+    # The office worker's default result: inquiries, said in words with why; nothing stands in for it.
+    assert t("measures.counted", lang, result=t("column.inquiries", lang)) in texts(at)
+    assert not [w for w in at.warning if w.value.startswith(t("measures.stand_in", lang, column="")[:8])]
     assert values[mpr_label] == "20.0"  # the latest week: 20 minutes, 1 inquiry
     assert at.metric[0].delta == "-25.0"  # from 45 (90 minutes / 2 inquiries) the week before
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -284,3 +286,204 @@ def test_last_weeks_experiment_is_shown_as_typed(lang):
     at.text_area(key="review_experiment_2025-01-06").input("*毎日*投稿_やめる").run()
     at.selectbox(key="review_week").set_value("2025-01-13").run()
     assert t("review.last_experiment", lang, text=r"\*毎日\*投稿\_やめる") in [i.value for i in at.info]
+
+
+# ---------------------------------------------------------------- the end of the 12 weeks
+
+import datetime as _dt  # noqa: E402
+
+from kpi_core.cycle_story import cycle_story  # noqa: E402
+from kpi_core.demo import DEMO_START, demo_log, demo_plan  # noqa: E402
+from kpi_core.metrics import weekly_metrics  # noqa: E402
+from kpi_core.plan import CycleDecision, statement_sentence  # noqa: E402
+from kpi_core.workspace import Workspace  # noqa: E402
+from pages._ui.tables import compact  # noqa: E402
+
+WEEK_12 = DEMO_START + _dt.timedelta(weeks=11)  # 2026-03-23: the twelfth week of every demo
+
+
+def sample_workspace(tmp_path, weeks: int = 12, decisions=()):
+    """The office worker's sample in the workspace the page opens (the autouse fixture's file)."""
+    plan = demo_plan("office_worker")
+    plan.cycle_decisions = list(decisions)
+    with Workspace.open(tmp_path / "workspace.sqlite3") as workspace:
+        workspace.save_plan(plan)
+        workspace.append_rows(demo_log("office_worker", weeks=weeks))
+    return plan
+
+
+def widget(widgets, prefix: str):
+    return next(w for w in widgets if w.key and w.key.startswith(prefix))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_week_12_tells_the_story_and_keeps_the_decision(lang, tmp_path):
+    plan = sample_workspace(tmp_path)
+    at = open_page("review", lang)
+    assert at.selectbox(key="review_week").value == WEEK_12.isoformat()  # the newest week comes first
+    shown = texts(at)
+    assert f"**{t('story.title.end', lang, cycle=1, weeks=12)}**" in shown
+    assert t("cycle.checkpoint.final", lang) in shown
+    assert t("cycle.checkpoint.title", lang, week=12) not in shown  # the story replaces week 12's card
+    # The story's table: the same figures kpi_core computes for the sample, first four weeks against last four.
+    table = next(d.value for d in at.dataframe if t("story.col.first", lang, n=4) in d.value.columns)
+    catalog_report = weekly_metrics(demo_log("office_worker"), budget_minutes=plan.weekly_budget_minutes,
+                                    key_result=plan.key_result)
+    story = cycle_story(catalog_report.weeks, plan.start_date, key_result=catalog_report.key_result)
+    mpr = story.figure("minutes_per_result")
+    row = table[table[t("story.col.figure", lang)] == story.label(mpr, lang)]
+    assert list(row[t("story.col.first", lang, n=4)]) == [compact(mpr.first)]
+    assert list(row[t("story.col.last", lang, n=4)]) == [compact(mpr.last)]
+    assert list(row[t("story.col.change", lang)]) == [t("cycle.change.better", lang)]
+    assert mpr.last < mpr.first  # the office worker's story: fewer, careful posts cost less time per result
+
+    decision = widget(at.radio, "cycle_decision_1")
+    assert decision.value is None and decision.options == [
+        t(f"story.decision.{d}", lang) for d in ("keep", "rewrite", "change_kpis")]
+    decision.set_value("rewrite").run()
+    widget(at.button, "cycle_decision_1_save").click().run()
+    assert not at.exception
+    saved = at.session_state["plan"].cycle_decisions
+    assert saved == [CycleDecision(1, "rewrite", WEEK_12, plan.statement)]
+    assert [s.value for s in at.success] == [
+        t("story.decided.week", lang, cycle=1, decision=t("story.decision.rewrite", lang),
+          week={"ja": "2026年3月23日", "en": "Mar 23, 2026"}[lang])]
+    links = [link.proto.label for link in at.get("page_link")]
+    assert t("review.story.next.rewrite", lang) in links
+    with Workspace.open(tmp_path / "workspace.sqlite3") as workspace:  # saved with the plan
+        assert workspace.load_plan().cycle_decisions == saved
+
+    # The define page shows the sentence from before, escaped, while the statement is rewritten.
+    at.switch_page("pages/1_define.py")
+    at.run()
+    old = t("define.previous", lang, sentence=literal(statement_sentence(plan.statement, lang)))
+    assert old in [i.value for i in at.info]
+    at.text_input(key="define_person").input("新しい一人").run()
+    assert at.session_state["plan"].statement.person == "新しい一人"
+    assert old in [i.value for i in at.info]
+
+
+def test_weeks_4_and_8_keep_their_card_and_the_story_opens_on_demand(tmp_path):
+    sample_workspace(tmp_path)
+    at = open_page("review", "en")
+    at.selectbox(key="review_week").set_value((DEMO_START + _dt.timedelta(weeks=3)).isoformat()).run()
+    assert t("cycle.checkpoint.title", "en", week=4) in texts(at)
+    assert t("review.story.open", "en") not in [e.label for e in at.expander]
+    at.selectbox(key="review_week").set_value((DEMO_START + _dt.timedelta(weeks=7)).isoformat()).run()
+    assert t("cycle.checkpoint.title", "en", week=8) in texts(at)
+    assert t("review.story.open", "en") in [e.label for e in at.expander]
+    assert f"**{t('story.title.so_far', 'en', cycle=1, week=8)}**" in texts(at)
+
+
+def test_the_next_cycle_starts_from_the_decision(tmp_path):
+    sample_workspace(tmp_path, weeks=13, decisions=[CycleDecision(1, "change_kpis", WEEK_12)])
+    at = open_page("review", "ja")
+    assert at.get("progress")[0].proto.text == t("cycle.position", "ja", cycle=2, week=1, weeks=12)
+    carried = t("story.decided.week", "ja", cycle=1, decision=t("story.decision.change_kpis", "ja"),
+                week="2026年3月23日")
+    assert t("review.story.carried", "ja", text=carried) in [i.value for i in at.info]
+    assert f"**{t('story.title.end', 'ja', cycle=1, weeks=12)}**" not in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_band_kpi_is_set_from_and_to_and_the_dashboard_shows_the_range(lang):
+    from kpi_core.personas import default_catalog
+
+    posts = default_catalog().kpi("value_posts_per_week", "office_worker")
+    rate = default_catalog().kpi("inquiry_rate")
+    at = open_page("persona", lang)
+    low = at.number_input(key="target_value_posts_per_week")
+    high = at.number_input(key="target_max_value_posts_per_week")
+    assert (low.value, high.value) == (2.0, 4.0)
+    assert low.label == t("persona.target.from", lang, unit=posts.unit_text(lang))
+    assert high.label == t("persona.target.to", lang, unit=posts.unit_text(lang))
+    # A rate shows what it divides by beside its unit.
+    assert at.number_input(key="target_inquiry_rate").label == t("persona.target", lang, unit=rate.unit_text(lang))
+    high.set_value(3.0).run()
+    assert at.session_state["plan"].kpis[0] == KpiChoice("value_posts_per_week", 2.0, 3.0)
+    assert not at.warning or t("persona.target.band.reversed", lang) not in [w.value for w in at.warning]
+    low.set_value(3.5).run()
+    assert t("persona.target.band.reversed", lang) in [w.value for w in at.warning]
+    low.set_value(2.0).run()
+
+    at = upload_from(at, "log")
+    at.switch_page("pages/4_dashboard.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    # The latest week (2025-01-13) has one post: below the 2–3 band, with the unit as written.
+    name = posts.name[lang]
+    line = t("dashboard.kpi_line", lang, verdict="⏳", name=name, value="1", target="2–3", unit=posts.unit_text(lang))
+    assert line in shown
+    # Both weeks are in its four-week window: 3 inquiries from 5 + 3 + 8 + 2 = 18 reactions → 16.67 per 100.
+    assert t("dashboard.kpi_line", lang, verdict="✅", name=rate.name[lang], value="16.67", target="3",
+             unit=rate.unit_text(lang)) in shown
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    band_chart = next(c for c in charts if c.get("title", {}).get("text") == name)
+    marks = [layer["mark"]["type"] for layer in band_chart["layer"]]
+    assert marks == ["rect", "line", "rule", "rule"]  # the shaded range, the values, its two ends
+
+
+def upload_from(at: AppTest, page: str) -> AppTest:
+    at.switch_page(PAGES[page][0])
+    at.run()
+    return upload(at, ("good.csv", WORKED))
+
+
+# ---------------------------------------------------------------- fatigue in the weekly review
+
+
+def figure_row(table, lang, column):
+    row = table[table[t("review.col.figure", lang)] == t(f"column.{column}", lang)]
+    return list(row[t("review.col.previous", lang)]) + list(row[t("review.col.this", lang)])
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_fatigue_is_one_tap_stored_with_the_review_and_shown_beside_the_index(lang):
+    at = upload(open_page("log", lang), ("good.csv", WORKED))
+    at.switch_page("pages/5_review.py")
+    at.run()
+    pills = at.pills(key="review_fatigue_2025-01-13")
+    assert pills.label == t("review.fatigue", lang) and pills.value is None
+    assert "2025-01-13" not in at.session_state["reviews"]  # opening the week stores nothing
+    # Both weeks within the 300-minute budget, rated 4 on average → load 1, rhythm 1, rating 0.75: 92.5.
+    assert figure_row(at.dataframe[0].value, lang, "sustainability") == ["92.5", "92.5"]
+    assert figure_row(at.dataframe[0].value, lang, "fatigue") == ["—", "—"]
+
+    pills.set_value(4).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["reviews"]["2025-01-13"] == {"fatigue": 4}
+    assert at.session_state["ws"].load_reviews()["2025-01-13"] == {"fatigue": 4}  # saved at the end of the run
+    # Counted in the same run: (0.4 + 0.3 + 0.225 + 0.4 × 0.25) / 1.4 = 73.2.
+    assert figure_row(at.dataframe[0].value, lang, "sustainability") == ["92.5", "73.2"]
+    assert figure_row(at.dataframe[0].value, lang, "fatigue") == ["—", "4"]
+
+    at.switch_page("pages/4_dashboard.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}[t("dashboard.sustainability", lang)] == "73.2"
+    shown = texts(at)
+    assert t("dashboard.fatigue", lang, value=t("review.fatigue.4", lang)) in shown
+    assert "(29%)" in shown and "(21%)" in shown  # the parts' shares with an answer: 0.4 / 1.4, 0.3 / 1.4
+
+    at.switch_page("pages/5_review.py")
+    at.run()
+    at.pills(key="review_fatigue_2025-01-13").set_value(None).run()  # tapped again: cleared
+    assert "fatigue" not in at.session_state["reviews"]["2025-01-13"]
+    assert figure_row(at.dataframe[0].value, lang, "sustainability") == ["92.5", "92.5"]
+    at.switch_page("pages/4_dashboard.py")
+    at.run()
+    assert t("dashboard.fatigue.none", lang) in texts(at)
+    assert "(40%)" in texts(at)  # without an answer: load, rhythm and rating as before
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_rating_rubric_is_on_the_persona_and_log_pages(lang):
+    at = open_page("persona", lang)
+    shown = texts(at)
+    assert t("rubric.title", lang) in [e.label for e in at.expander]
+    assert t("rubric.1", lang) in shown and t("rubric.5", lang) in shown
+    assert t("rubric.short", lang) in shown  # beside the template download
+    at = open_page("log", lang)
+    assert t("rubric.title", lang) in [e.label for e in at.expander]
+    assert t("rubric.3", lang) in texts(at)

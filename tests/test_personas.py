@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 import personas
-from kpi_core.columns import CORE_OPTIONAL, REQUIRED
+from kpi_core.columns import CORE_OPTIONAL, INCOME, REQUIRED
 from kpi_core.messages import LANGS
 from kpi_core.personas import (
     DERIVED_COLUMNS,
+    Formula,
+    Part,
     PersonaCatalog,
     default_catalog,
     load_catalog,
@@ -67,9 +69,19 @@ def test_shipped_persona_file_is_consistent(catalog, file_name):
     for kpi in persona.kpis + tuple(catalog.kpi(k) for k in persona.core_kpis):
         for text in (kpi.name, kpi.measures, kpi.why, kpi.unit):
             assert _texts_complete(text), kpi.id
-        assert kpi.direction in ("higher", "lower")
+        assert kpi.direction in ("higher", "lower", "band")
         assert kpi.formula.period in ("week", "month")
         assert kpi.target >= 0
+        if kpi.direction == "band":
+            assert kpi.target_max is not None and kpi.target_max >= kpi.target, kpi.id
+        else:
+            assert kpi.target_max is None, kpi.id
+        # A ratio says what it divides by, and only a ratio does.
+        assert (kpi.per is not None) == (kpi.formula.denominator is not None), kpi.id
+        if kpi.per is not None:
+            assert _texts_complete(kpi.per), kpi.id
+            for lang in LANGS:
+                assert kpi.per[lang] in kpi.unit_text(lang)
         for part in filter(None, (kpi.formula.numerator, kpi.formula.denominator)):
             if part.kind == "sum":
                 assert part.column in template or (
@@ -78,6 +90,11 @@ def test_shipped_persona_file_is_consistent(catalog, file_name):
             else:
                 assert part.kind == "count"
             assert set(part.categories) <= declared, (kpi.id, part.categories)
+    counts = {c.id for c in catalog.template_columns(persona.id) if c.kind == "count"} - {"reactions"}
+    for signal in catalog.value_signals(persona.id):
+        assert signal in counts or DERIVED_COLUMNS.get(signal) in template, signal
+    assert persona.key_result in (*catalog.value_signals(persona.id), "value_signals")
+    assert _texts_complete(persona.key_result_why)
 
 
 def test_core_declarations(catalog):
@@ -92,8 +109,15 @@ def test_core_declarations(catalog):
     }
     assert all(k.core for k in catalog.core_kpis)
     assert catalog.kpi("solved_signals_per_week").formula.numerator.column == "solved_signals"
-    rate = catalog.kpi("inquiry_rate").formula
-    assert (rate.numerator.column, rate.denominator.kind, rate.scale) == ("inquiries", "count", 100)
+    rate = catalog.kpi("inquiry_rate")
+    # Inquiries per 100 direct reactions over the last four weeks: of the people who reacted, how many asked.
+    assert rate.formula == Formula(Part("sum", "inquiries"), Part("sum", "reactions"), 100.0, "month")
+    assert (rate.direction, rate.target, rate.target_max) == ("higher", 3.0, None)
+    assert rate.unit_text("ja") == "件(直接反応100件あたり)"
+    assert rate.unit_text("en") == "inquiries per 100 direct reactions"
+    assert catalog.core_signals == (
+        "inquiries", "consultations", "repeat_consultations", "referrals", "thanks", "solved_signals")
+    assert catalog.not_summed == ("repeat_consultations",)
     for phrase in ("悩みが解決", "行動を起こせた", "結果が出た"):
         assert phrase in catalog.solved_phrases["ja"]
     for phrase in ("problem solved", "took action", "got results"):
@@ -103,21 +127,60 @@ def test_core_declarations(catalog):
 def test_template_columns_are_required_core_then_persona(catalog):
     columns = catalog.template_columns("office_worker")
     assert columns[: len(REQUIRED) + len(CORE_OPTIONAL)] == REQUIRED + CORE_OPTIONAL
-    assert [c.id for c in columns[len(REQUIRED) + len(CORE_OPTIONAL):]] == ["deep_questions"]
+    assert [c.id for c in columns[len(REQUIRED) + len(CORE_OPTIONAL):]] == ["deep_questions", "income"]
     student = [c.id for c in catalog.template_columns("student")]
     assert {"learning_reports", "failure_shares", "peer_advice_requests"} <= set(student)
-    assert catalog.template_columns("nobody") == REQUIRED + CORE_OPTIONAL
+    assert catalog.template_columns("nobody") == REQUIRED + CORE_OPTIONAL + (INCOME,)
 
 
 def test_kpi_lookup(catalog):
     assert catalog.kpi("inquiry_rate", "office_worker").core
-    assert catalog.kpi("value_posts_per_week", "office_worker").target == 3
+    posts = catalog.kpi("value_posts_per_week", "office_worker")
+    # Two to four a week: daily posting is the problem the office-worker story fixes, not "more is better".
+    assert (posts.direction, posts.target, posts.target_max) == ("band", 2.0, 4.0)
     assert catalog.kpi("value_posts_per_week", "homemaker") is None  # not that persona's
     assert catalog.kpi("value_posts_per_week") is not None
     assert catalog.kpi("no_such_kpi") is None
     office = [k.id for k in catalog.available_kpis("office_worker")]
     assert office[:3] == ["value_posts_per_week", "deep_questions_per_post", "consultations_per_month"]
     assert "thanks_per_week" in office
+
+
+CORE_SIGNALS = ("inquiries", "consultations", "repeat_consultations", "referrals", "thanks", "solved_signals")
+
+
+@pytest.mark.parametrize("persona_id, own, every, key_result", [
+    ("office_worker", ("deep_questions", "consultations"), CORE_SIGNALS + ("deep_questions",), "inquiries"),
+    ("homemaker", ("thanks", "conversations", "practice_reports"), CORE_SIGNALS + ("conversations", "practice_reports"),
+     "value_signals"),
+    ("student", ("peer_advice_requests",), CORE_SIGNALS + ("peer_advice_requests",), "peer_advice_requests"),
+    ("freelancer", ("client_results", "industry_referrals"), CORE_SIGNALS + ("client_results", "industry_referrals"),
+     "client_results"),
+])
+def test_each_persona_declares_its_value_signals_and_result(catalog, persona_id, own, every, key_result):
+    persona = catalog.personas[persona_id]
+    assert persona.value_signals == own
+    assert catalog.value_signals(persona_id) == every  # core first, then the persona's own, each once
+    assert persona.key_result == key_result
+    assert _texts_complete(persona.key_result_why)
+
+
+def test_value_signals_of_an_unknown_persona_are_the_core_ones(catalog):
+    assert catalog.value_signals("astronaut") == CORE_SIGNALS
+    assert catalog.value_signals(None) == CORE_SIGNALS
+
+
+@pytest.mark.parametrize("kpi_id, ja, en", [
+    ("inquiry_rate", "件(直接反応100件あたり)", "inquiries per 100 direct reactions"),
+    ("repeat_consultation_rate", "%(相談全体に占める割合)", "% of all consultations"),
+    ("deep_questions_per_post", "件(投稿1件あたり)", "questions per post"),
+    ("solution_post_reaction_rate", "件(投稿1件あたり)", "reactions per post"),
+    ("failure_share_rate", "%(投稿全体に占める割合)", "% of all posts"),
+    ("thanks_per_week", "件/週", "per week"),  # no denominator: the unit alone
+])
+def test_unit_text_says_what_a_rate_divides_by(catalog, kpi_id, ja, en):
+    kpi = catalog.kpi(kpi_id)
+    assert (kpi.unit_text("ja"), kpi.unit_text("en")) == (ja, en)
 
 
 @pytest.mark.parametrize("action, category", [
@@ -218,6 +281,29 @@ BROKEN = [
     (lambda d: _set(d, ("columns", 0, "id"), "inquiries"), "columns[1].id", "reserved_column"),
     (lambda d: _set(d, ("core_kpis",), ["inquiry_rate", "followers"]), "core_kpis[2]", "unknown_core_kpi"),
     (lambda d: _set(d, ("kpis", 0, "formula", "scale"), -1), "kpis[1].formula.scale", "not_positive"),
+    # bands: a high end, never below the low end, and only on a band
+    (lambda d: _delete(d, ("kpis", 0, "target_max")), "kpis[1].target_max", "band_needs_max"),
+    (lambda d: _set(d, ("kpis", 0, "target_max"), 1), "kpis[1].target_max", "band_max_below_min"),
+    (lambda d: _set(d, ("kpis", 0, "target_max"), "four"), "kpis[1].target_max", "expected_number"),
+    (lambda d: _set(d, ("kpis", 2, "target_max"), 5), "kpis[3].target_max", "max_without_band"),
+    # a rate says what it divides by; a count has nothing to divide by
+    (lambda d: _delete(d, ("kpis", 1, "per")), "kpis[2].per", "missing_per"),
+    (lambda d: _set(d, ("kpis", 1, "per"), {"ja": "投稿1件あたり"}), "kpis[2].per.en", "missing_language"),
+    (lambda d: _set(d, ("kpis", 2, "per"), {"ja": "月あたり", "en": "per month"}), "kpis[3].per",
+     "per_without_denominator"),
+    # value signals are counts this persona's log can hold
+    (lambda d: _set(d, ("value_signals",), ["deep_questions", "likes"]), "value_signals[2]", "unknown_signal"),
+    (lambda d: _set(d, ("value_signals",), ["reactions"]), "value_signals[1]", "unknown_signal"),
+    (lambda d: _set(d, ("value_signals",), ["conversations"]), "value_signals[1]", "unknown_signal"),  # homemaker's
+    (lambda d: _set(d, ("value_signals",), ["memo"]), "value_signals[1]", "unknown_signal"),
+    (lambda d: _set(d, ("value_signals",), ["deep_questions", "deep_questions"]), "value_signals[2]", "duplicate_id"),
+    (lambda d: _delete(d, ("value_signals",)), "value_signals", "missing_key"),
+    # the key result is one of the value signals, or all of them
+    (lambda d: _set(d, ("key_result", "column"), "reactions"), "key_result.column", "key_result_not_signal"),
+    (lambda d: _set(d, ("key_result", "column"), "conversations"), "key_result.column", "key_result_not_signal"),
+    (lambda d: _delete(d, ("key_result", "why")), "key_result.why", "missing_key"),
+    (lambda d: _set(d, ("key_result",), "inquiries"), "key_result", "expected_mapping"),
+    (lambda d: _delete(d, ("key_result",)), "key_result", "missing_key"),
 ]
 
 
@@ -247,6 +333,41 @@ def test_message_reads_like_the_example(tmp_path):
         "office_worker.yaml: kpis[2].formula.period: must be week or month (found: monthly)."
     ]
     assert problems[0].message("ja").startswith("office_worker.yaml: kpis[2].formula.period: week か month")
+
+
+def test_band_and_signal_messages_read_plainly(tmp_path):
+    data = _shipped()
+    data["kpis"][0]["target_max"] = 1
+    data["key_result"]["column"] = "reactions"
+    _write(tmp_path, "office_worker.yaml", data)
+    _, problems = load_catalog(tmp_path)
+    assert [p.message("en") for p in problems] == [
+        "office_worker.yaml: kpis[1].target_max: the upper end target_max (1) is below the lower end target (2); "
+        "make it the same or higher.",
+        "office_worker.yaml: key_result.column: the result that counts, \"reactions\", is not one of the value "
+        "signals. Choose from: inquiries, consultations, repeat_consultations, referrals, thanks, solved_signals, "
+        "deep_questions, value_signals",
+    ]
+
+
+def test_key_result_may_be_a_value_signal_of_the_persona_or_all_of_them(tmp_path):
+    data = _shipped()
+    for column in ("deep_questions", "thanks", "solved_signals", "value_signals"):
+        data["key_result"]["column"] = column
+        _write(tmp_path, "office_worker.yaml", data)
+        loaded, problems = load_catalog(tmp_path)
+        assert problems == [], column
+        assert loaded.personas["office_worker"].key_result == column
+
+
+def test_a_band_may_be_a_single_value_and_a_rate_may_be_lower_is_better(tmp_path):
+    data = _shipped()
+    data["kpis"][0]["target_max"] = 2  # 2 to 2: exactly two a week
+    data["kpis"][1]["direction"] = "lower"
+    _write(tmp_path, "office_worker.yaml", data)
+    loaded, problems = load_catalog(tmp_path)
+    assert problems == []
+    assert loaded.kpi("value_posts_per_week").target_max == 2.0
 
 
 @pytest.mark.parametrize("text, code", [
@@ -300,13 +421,33 @@ def test_broken_core_file(tmp_path):
     core["categories"] = [c for c in core["categories"] if c["id"] != "other"]
     core["categories"][1]["aliases"].append("投稿")
     core["solved_phrases"].pop("en")
+    core["value_signals"] = ["inquiries", "likes", "deep_questions"]  # a vanity figure, a persona's column
+    core["not_summed"] = ["referrals"]
+    del core["kpis"][0]["per"]
+    core["kpis"][1]["direction"] = "band"
     _write(tmp_path, "core.yaml", core)
     _write(tmp_path, "homemaker.yaml", _shipped("homemaker"))
     _, problems = load_catalog(tmp_path)
     codes = {(p.file, p.path, p.code) for p in problems}
     assert ("core.yaml", "categories", "missing_other") in codes
     assert ("core.yaml", "solved_phrases.en", "missing_key") in codes
+    assert ("core.yaml", "value_signals[2]", "unknown_signal") in codes
+    assert ("core.yaml", "value_signals[3]", "unknown_signal") in codes
+    assert ("core.yaml", "kpis[1].per", "missing_per") in codes
+    assert ("core.yaml", "kpis[2].target_max", "band_needs_max") in codes
     assert any(p.code == "duplicate_alias" and p.params["value"] == "投稿" for p in problems)
+
+
+def test_core_not_summed_must_be_a_value_signal(tmp_path):
+    core = yaml.safe_load((SHIPPED / "core.yaml").read_text(encoding="utf-8"))
+    core["value_signals"] = ["inquiries", "consultations", "solved_signals"]
+    core["not_summed"] = ["consultations", "repeat_consultations"]
+    _write(tmp_path, "core.yaml", core)
+    _write(tmp_path, "student.yaml", _shipped("student"))
+    loaded, problems = load_catalog(tmp_path)
+    assert [(p.file, p.path, p.code) for p in problems] == [("core.yaml", "not_summed[2]", "not_summed_not_signal")]
+    assert loaded.core_signals == ("inquiries", "consultations", "solved_signals")
+    assert loaded.value_signals("student") == ("inquiries", "consultations", "solved_signals", "peer_advice_requests")
 
 
 def test_parse_persona_checks_an_upload(catalog):

@@ -39,7 +39,9 @@ def test_default_plan_round_trip(persona_id):
     persona = catalog.personas[persona_id]
     assert [k.id for k in plan.kpis] == [k.id for k in persona.kpis] + list(persona.core_kpis)
     assert [k.target for k in plan.kpis[: len(persona.kpis)]] == [k.target for k in persona.kpis]
+    assert [k.target_max for k in plan.kpis[: len(persona.kpis)]] == [k.target_max for k in persona.kpis]
     assert plan.weekly_budget_minutes == persona.weekly_budget_minutes
+    assert plan.key_result == persona.key_result
     assert check_plan(plan, catalog) == []
     assert _round_trip(plan) == plan
 
@@ -77,7 +79,8 @@ _PLANS = st.builds(
     Plan,
     statement=st.builds(ValueStatement, **{f.name: _TEXT for f in fields(ValueStatement)}),
     persona_id=_ID,
-    kpis=st.lists(st.builds(KpiChoice, id=_ID, target=st.floats(0, 1e9, allow_nan=False)), max_size=6,
+    kpis=st.lists(st.builds(KpiChoice, id=_ID, target=st.floats(0, 1e9, allow_nan=False),
+                            target_max=st.none() | st.floats(0, 1e9, allow_nan=False)), max_size=6,
                   unique_by=lambda k: k.id),
     weekly_budget_minutes=st.integers(1, 7 * 24 * 60),
     week_start=st.integers(0, 6),
@@ -119,6 +122,8 @@ def test_unquoted_hand_typed_values_are_accepted():
     ("kpis:\n- {id: a, target: 1}\n- {id: a, target: 2}\n", "kpis[2].id", "duplicate_id"),
     ("kpis:\n- {id: a, target: many}\n", "kpis[1].target", "expected_number"),
     ("kpis:\n- {id: a}\n", "kpis[1].target", "missing_key"),
+    ("kpis:\n- {id: a, target: 2, target_max: lots}\n", "kpis[1].target_max", "expected_number"),
+    ("kpis:\n- {id: a, target: 2, max: 4}\n", "kpis[1].max", "unknown_key"),
     ("budget: 300\n", "budget", "unknown_key"),
 ])
 def test_hand_edit_mistakes_are_reported(text, path, code):
@@ -140,6 +145,56 @@ def test_unreadable_plan(text, code):
     assert plan is None
     assert [p.code for p in problems] == [code]
     assert problems[0].message("ja")
+
+
+def test_default_plans_result_and_bands():
+    catalog = default_catalog()
+    office = default_plan("office_worker", catalog)
+    assert office.key_result == "inquiries"
+    assert office.kpis[0] == KpiChoice("value_posts_per_week", 2.0, 4.0)  # the band, 2–4 a week
+    assert all(k.target_max is None for k in office.kpis[1:])
+    assert default_plan("homemaker", catalog).key_result == "value_signals"
+    assert default_plan("student", catalog).key_result == "peer_advice_requests"
+    assert default_plan("freelancer", catalog).key_result == "client_results"
+
+
+def test_band_target_max_round_trips_and_stays_out_of_other_entries():
+    plan = Plan(kpis=[KpiChoice("value_posts_per_week", 2.0, 3.5), KpiChoice("inquiry_rate", 3.0)])
+    text = plan_to_yaml(plan)
+    assert "target_max: 3.5" in text
+    assert text.count("target_max") == 1  # a plain target writes no target_max: older readers see no change
+    assert _round_trip(plan).kpis == [KpiChoice("value_posts_per_week", 2.0, 3.5), KpiChoice("inquiry_rate", 3.0)]
+    old = plan_from_yaml("kpis:\n- {id: value_posts_per_week, target: 3}\n")[0]
+    assert old.kpis == [KpiChoice("value_posts_per_week", 3.0, None)]
+
+
+def test_check_plan_reports_a_band_whose_high_end_is_below_its_low_end():
+    catalog = default_catalog()
+    plan = default_plan("office_worker", catalog)
+    plan.kpis[0] = KpiChoice("value_posts_per_week", 3.0, 2.0)
+    problems = check_plan(plan, catalog)
+    assert [(p.path, p.code) for p in problems] == [("kpis[1].target_max", "band_max_below_min")]
+    assert problems[0].message("en") == (
+        "plan.yaml: kpis[1].target_max: the upper end of the range (2) is below the lower end (3); "
+        "make it the same or higher.")
+    plan.kpis[0] = KpiChoice("value_posts_per_week", 5.0)  # no own high end: the declared 4 is below 5
+    assert [(p.path, p.code) for p in check_plan(plan, catalog)] == [("kpis[1].target_max", "band_max_below_min")]
+    plan.kpis[0] = KpiChoice("value_posts_per_week", 3.0, 3.0)  # a band of one value is fine
+    assert check_plan(plan, catalog) == []
+
+
+def test_plan_kpis_carry_the_chosen_band():
+    from kpi_core.report import plan_kpis
+
+    catalog = default_catalog()
+    plan = default_plan("office_worker", catalog)
+    plan.kpis = [KpiChoice("value_posts_per_week", 1.0, 3.0), KpiChoice("inquiry_rate", 2.0, 9.0)]
+    (posts, low), (rate, target) = plan_kpis(plan, catalog)
+    assert (posts.direction, low, posts.target_max) == ("band", 1.0, 3.0)
+    assert (rate.direction, target, rate.target_max) == ("higher", 2.0, None)  # not a band: no high end
+    plan.kpis = [KpiChoice("value_posts_per_week", 2.0)]
+    assert plan_kpis(plan, catalog)[0][0].target_max == 4.0  # the declared high end
+    assert catalog.kpi("value_posts_per_week").target_max == 4.0  # the catalog's KPI is left as it was
 
 
 def test_check_plan_against_catalog():
@@ -199,3 +254,103 @@ def test_custom_kpi_name():
     for lang in LANGS:
         assert custom_kpi_name(edited, lang) == "応募できた人数"
         assert custom_kpi_name(Plan(statement=edited), lang) == "応募できた人数"
+
+
+# ---------------------------------------------------------------- end-of-cycle decisions
+
+from kpi_core.plan import CYCLE_DECISIONS, CycleDecision  # noqa: E402
+
+
+def test_cycle_decisions_round_trip():
+    plan = Plan(statement=ValueStatement(person="30代の営業職"), cycle_decisions=[
+        CycleDecision(1, "rewrite", datetime.date(2025, 3, 24), EXAMPLE),
+        CycleDecision(2, "keep", datetime.date(2025, 6, 16)),
+        CycleDecision(3, "change_kpis"),
+    ])
+    text = plan_to_yaml(plan)
+    assert "20代女性" in text and 'decision: "rewrite"' in text
+    assert _round_trip(plan) == plan
+    assert CYCLE_DECISIONS == ("keep", "rewrite", "change_kpis")
+    assert _round_trip(Plan()).cycle_decisions == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.builds(CycleDecision, cycle=st.integers(1, 50), decision=st.sampled_from(CYCLE_DECISIONS),
+                          week=st.none() | _DATE,
+                          previous_statement=st.none() | st.builds(
+                              ValueStatement, **{f.name: _TEXT for f in fields(ValueStatement)})),
+                max_size=4))
+def test_any_cycle_decisions_round_trip(decisions):
+    plan = Plan(cycle_decisions=decisions)
+    assert _round_trip(plan) == plan
+
+
+def test_hand_typed_cycle_decision_is_read():
+    plan, problems = plan_from_yaml("cycle_decisions:\n- {cycle: 1, decision: keep, week: 2025-03-24}\n")
+    assert problems == []
+    assert plan.cycle_decisions == [CycleDecision(1, "keep", datetime.date(2025, 3, 24))]
+
+
+@pytest.mark.parametrize("text, path, code", [
+    ("cycle_decisions:\n- {cycle: 1, decision: stop}\n", "cycle_decisions[1].decision", "unknown_decision"),
+    ("cycle_decisions:\n- {cycle: 1, decision: 3}\n", "cycle_decisions[1].decision", "unknown_decision"),
+    ("cycle_decisions:\n- {cycle: 0, decision: keep}\n", "cycle_decisions[1].cycle", "not_positive"),
+    ("cycle_decisions:\n- {cycle: one, decision: keep}\n", "cycle_decisions[1].cycle", "expected_integer"),
+    ("cycle_decisions:\n- {decision: keep}\n", "cycle_decisions[1].cycle", "missing_key"),
+    ("cycle_decisions:\n- {cycle: 1, decision: keep, week: soon}\n", "cycle_decisions[1].week", "bad_date"),
+    ("cycle_decisions:\n- {cycle: 1, decision: keep, why: x}\n", "cycle_decisions[1].why", "unknown_key"),
+    ("cycle_decisions:\n- {cycle: 1, decision: rewrite, previous_statement: {person: 30}}\n",
+     "cycle_decisions[1].previous_statement.person", "expected_string"),
+    ("cycle_decisions: keep\n", "cycle_decisions", "expected_list"),
+])
+def test_cycle_decision_mistakes_are_reported(text, path, code):
+    plan, problems = plan_from_yaml(text, "my_plan.yaml")
+    assert plan is not None
+    assert [(p.path, p.code) for p in problems] == [(path, code)]
+    for lang in LANGS:
+        assert problems[0].message(lang).startswith(f"my_plan.yaml: {path}: ")
+
+
+def test_a_bad_decision_names_the_choices_and_leaves_the_others():
+    text = "cycle_decisions:\n- {cycle: 1, decision: stop}\n- {cycle: 2, decision: keep}\n"
+    plan, problems = plan_from_yaml(text)
+    assert plan.cycle_decisions == [CycleDecision(2, "keep")]
+    assert problems[0].message("en") == (
+        'plan.yaml: cycle_decisions[1].decision: there is no decision "stop". Decisions: keep, rewrite, change_kpis')
+    assert problems[0].message("ja") == (
+        "plan.yaml: cycle_decisions[1].decision: "
+        "「stop」という決め方はありません。使えるのは keep, rewrite, change_kpis です。")
+
+
+@pytest.mark.parametrize("goal", [None, 0, 200_000])
+def test_monthly_income_goal_round_trip(goal):
+    plan = Plan(persona_id="freelancer", monthly_income_goal=goal)
+    text = plan_to_yaml(plan)
+    assert f"monthly_income_goal: {'null' if goal is None else goal}" in text
+    assert _round_trip(plan) == plan
+    assert check_plan(plan, default_catalog()) == []
+
+
+def test_a_plan_without_the_goal_key_has_no_goal():
+    text = "\n".join(line for line in plan_to_yaml(Plan(monthly_income_goal=5)).splitlines()
+                     if not line.startswith("monthly_income_goal"))
+    loaded, problems = plan_from_yaml(text)
+    assert (loaded.monthly_income_goal, problems) == (None, [])
+
+
+@pytest.mark.parametrize(("written", "code"), [("-5000", "negative"), ("1.5", "expected_integer"),
+                                               ("'lots'", "expected_integer"), ("true", "expected_integer")])
+def test_a_bad_income_goal_is_reported_and_means_no_goal(written, code):
+    text = plan_to_yaml(Plan(monthly_income_goal=1))
+    text = text.replace("monthly_income_goal: 1", f"monthly_income_goal: {written}")
+    loaded, problems = plan_from_yaml(text)
+    assert loaded.monthly_income_goal is None
+    assert [(p.path, p.code) for p in problems] == [("monthly_income_goal", code)]
+
+
+@pytest.mark.parametrize("goal", [-1, 1.5, True, "200000"])
+def test_check_plan_wants_a_whole_number_of_yen_of_zero_or_more(goal):
+    problems = check_plan(Plan(monthly_income_goal=goal), default_catalog())
+    assert [(p.path, p.code) for p in problems] == [("monthly_income_goal", "bad_income_goal")]
+    for lang in LANGS:
+        assert str(goal) in problems[0].message(lang)

@@ -292,3 +292,47 @@ def test_categories_stay_with_their_rows_after_a_rejected_row():
     assert list(rows["category"]) == ["post", "dm", "reply"]
     assert list(rows["source_row"]) == [2, 4, 5]
     assert rows["minutes"].tolist() == [30, 30, 30] and rows.index.tolist() == [0, 1, 2]
+
+
+REQUIRED_JA = "日付,アクション内容,投入時間(分),直接反応数,質的評価"
+
+
+@pytest.mark.parametrize("income_header", [
+    "売上(円)", "売上（円）", "売上", "収益", "報酬", "入金", "sales", "Revenue", "income", "売上 [円]", "income (yen)",
+])
+def test_the_income_column_in_every_header_spelling(income_header):
+    result = read(csv_text("2025/1/6,相談,60,1,5,\"¥12,000\"", header=f"{REQUIRED_JA},{income_header}"))
+    assert (result.report.error, result.report.ignored_columns) == (None, [])
+    assert result.rows["income"].tolist() == [12000]
+
+
+def test_income_is_yen_an_empty_cell_is_missing_and_a_refund_is_kept():
+    result = read(csv_text("2025/1/6,相談,60,1,5,1.2万円", "2025/1/7,投稿,30,4,4,", "2025/1/8,返金,5,0,3,▲3000",
+                           header=f"{REQUIRED_JA},売上(円)"), "cp932")
+    assert str(result.rows["income"].dtype) == "Int64"
+    assert result.rows["income"].tolist()[::2] == [12000, -3000]
+    assert result.rows["income"].isna().tolist() == [False, True, False]
+    assert list(result.rows.columns)[-3:] == ["income", "source", "source_row"]
+
+
+def test_an_unreadable_income_cell_rejects_its_row_with_its_spreadsheet_row_number():
+    data = ("活動記録\r\n" + csv_text("2025/1/6,相談,60,1,5,12000", "2025/1/7,相談,60,1,5,1万2千円",
+                                       "2025/1/8,相談,60,1,5,1000000001", header=f"{REQUIRED_JA},売上(円)")).encode()
+    result = read_log(data, "log.csv")
+    assert (result.report.accepted, result.report.rejected) == (1, 2)
+    found = [(p.row, p.column, p.value, p.code) for p in result.report.problems]
+    assert found == [(4, "売上(円)", "1万2千円", "row.invalid_yen"), (5, "売上(円)", "1000000001", "row.invalid_yen")]
+    assert [row for row, _ in result.report.rejected_rows] == [4, 5]
+    assert "「1万2千円」" in result.report.problems[0].message("ja")
+    assert "金額(円)" in result.report.problems[0].message("ja")
+    assert '"1万2千円"' in result.report.problems[0].message("en")
+    assert "yen" in result.report.problems[0].message("en")
+
+
+def test_excel_currency_cells_from_japanese_windows_are_yen():
+    # Excel on Japanese Windows saves ¥12,000 as byte 0x5C ("\" in cp932) or a full-width ￥.
+    data = (f"{REQUIRED_JA},売上(円)\r\n".encode("cp932") + b'2025/1/6,x,60,1,5,"\\12,000"\r\n'
+            + '2025/1/7,x,60,1,5,"￥3,000"\r\n'.encode("cp932"))
+    result = read_log(data, "log.csv")
+    assert (result.report.encoding, result.report.rejected) == ("cp932", 0)
+    assert result.rows["income"].tolist() == [12000, 3000]

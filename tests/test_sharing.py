@@ -145,3 +145,36 @@ def test_monthly_kpis_are_the_mean_of_the_weeks_and_unrecorded_counts_stay_unkno
     assert kpis["inquiries_per_week"] == pytest.approx((2 + 2 + 2 + 5) / 4)
     report.weeks["thanks"] = pd.array([None] * len(report.weeks), dtype="Int64")
     assert values(share_report(report, period="month"))["thanks"][0] is None
+
+
+def make_income_report():
+    """Eight weekly posts from 2025-01-06 (60 min each, then 30), 1 inquiry each, income beside them."""
+    income = [pd.NA, 5000, pd.NA, 5000, 10000, pd.NA, 20000, 10000]
+    log = pd.DataFrame({
+        "date": pd.to_datetime([pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i) for i in range(8)]),
+        "action": "投稿", "category": "post", "minutes": [60.0] * 4 + [30.0] * 4,
+        "reactions": pd.array([5] * 8, dtype="Int64"), "quality": pd.array([4] * 8, dtype="Int64"),
+        "inquiries": pd.array([1] * 8, dtype="Int64"), "income": pd.array(income, dtype="Int64"),
+        "source": "log.csv", "source_row": np.arange(2, 10, dtype="int64"),
+    })
+    return weekly_metrics(log, budget_minutes=300)
+
+
+
+def test_income_and_yen_per_hour_sit_beside_the_value_figures_never_first():
+    share = share_report(make_income_report(), period="month")
+    found = values(share)
+    ids = list(found)
+    assert ids[0] == "inquiries" and ids.index("income") > ids.index("sustainability")
+    assert ids[ids.index("income") + 1] == "yen_per_hour"
+    # Last 4 weeks: 10000 + 20000 + 10000 in 120 minutes; the 4 before: 5000 + 5000 in 240 minutes.
+    assert found["income"] == (40000.0, 10000.0, 30000.0)
+    assert found["yen_per_hour"] == (20000.0, 2500.0, 17500.0)
+    lines = share.markdown("ja").splitlines()
+    assert "| 売上(円) | 40,000 | 10,000 | +30,000 |  |" in lines
+    assert "| 時給換算(円/時間) | 20,000 | 2,500 | +17,500 |  |" in lines
+    assert "| Income (yen) | 40,000 | 10,000 | +30,000 |  |" in share.markdown("en").splitlines()
+
+
+def test_no_income_rows_without_an_income_column():
+    assert not {"income", "yen_per_hour"} & set(values(share_report(make_report(), period="month")))

@@ -60,8 +60,8 @@ def _week_axis(lang: str) -> alt.X:
                  axis=alt.Axis(labelExpr="slice(datum.label, 5)", labelAngle=0, labelOverlap=True))
 
 
-def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.LayerChart:
-    """Weekly minutes as bars beside the key result as a line, each with its own axis."""
+def minutes_and_results(weeks: pd.DataFrame, result: str, lang: str) -> alt.LayerChart:
+    """Weekly minutes as bars beside the key result (named `result`) as a line, each with its own axis."""
     frame = weeks[["week_start", "minutes", "results"]].astype({"results": "float64"})
     base = _base(frame, None)
     bars = base.mark_bar(color=GREY, opacity=0.6).encode(
@@ -69,10 +69,10 @@ def minutes_and_results(weeks: pd.DataFrame, key_result: str, lang: str) -> alt.
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("minutes:Q", title=t("chart.minutes", lang))])
     line = base.mark_line(color=GREEN, point=True).encode(
-        x=_week_axis(lang), y=alt.Y("results:Q", title=t(f"column.{key_result}", lang)),
+        x=_week_axis(lang), y=alt.Y("results:Q", title=result),
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
-                 alt.Tooltip("results:Q", title=t(f"column.{key_result}", lang))])
-    title = _title(t("chart.minutes_results", lang, result=t(f"column.{key_result}", lang)))
+                 alt.Tooltip("results:Q", title=result)])
+    title = _title(t("chart.minutes_results", lang, result=result))
     return _finish(alt.layer(bars, line, title=title).resolve_scale(y="independent"))
 
 
@@ -122,12 +122,19 @@ def action_mix(weeks: pd.DataFrame, category_names: dict[str, str], lang: str) -
 
 
 def kpi_against_target(kpi_rows: pd.DataFrame, title: str, unit: str, lang: str) -> alt.LayerChart:
-    """One KPI's weekly value as a line with its target as a dashed rule."""
-    frame = kpi_rows[["week_start", "value", "target"]].astype({"value": "float64", "target": "float64"})
+    """One KPI's weekly value as a line with its target as a dashed rule; a band (target … target_max) as a
+    shaded range between two dashed rules."""
+    band = "target_max" in kpi_rows.columns and kpi_rows["target_max"].notna().any()
+    columns = ["week_start", "value", "target", *(["target_max"] if band else [])]
+    frame = kpi_rows[columns].astype({c: "float64" for c in columns[1:]})
     base = _base(frame, None)  # the title goes on the layer: on each part it would be drawn twice
     line = base.mark_line(color=GREEN, point=True).encode(
         x=_week_axis(lang), y=alt.Y("value:Q", title=unit),
         tooltip=[alt.Tooltip("week:O", title=t("chart.week", lang)),
                  alt.Tooltip("value:Q", title=t("chart.value", lang), format=".2f")])
     target = base.mark_rule(color=ORANGE, strokeDash=[6, 4]).encode(y="mean(target):Q")
-    return _finish(alt.layer(line, target, title=_title(title)))
+    if not band:
+        return _finish(alt.layer(line, target, title=_title(title)))
+    shaded = base.mark_rect(color=ORANGE, opacity=0.15).encode(y="mean(target):Q", y2="mean(target_max):Q")
+    high = base.mark_rule(color=ORANGE, strokeDash=[6, 4]).encode(y="mean(target_max):Q")
+    return _finish(alt.layer(shaded, line, target, high, title=_title(title)))

@@ -14,7 +14,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from kpi_core.demo import demo_log, demo_plan
+from kpi_core.demo import demo_log, demo_plan, demo_reviews
 from kpi_core.localtime import known_zone
 from kpi_core.messages import DEFAULT_LANG, LANGS
 from kpi_core.personas import default_catalog
@@ -142,13 +142,15 @@ def reload() -> None:
 
 
 def start_demo(persona_id: str, today: dt.date | None = None) -> None:
-    """Open a separate in-memory workspace with twelve weeks of sample data ending this week."""
+    """Open a separate in-memory workspace with twelve weeks of sample data ending with the last finished week,
+    so its twelfth week can be reviewed today."""
     state = st.session_state
     today = today or dt.date.today()
-    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=11)
     demo = Workspace.open(":memory:")
-    demo.save_plan(demo_plan(persona_id, start=start))
-    demo.append_rows(demo_log(persona_id, start=start))
+    demo.save_plan(demo_plan(persona_id, end=today))
+    demo.append_rows(demo_log(persona_id, end=today))
+    for week, fields in demo_reviews(persona_id, end=today).items():
+        demo.save_review(week, fields)
     if state.demo is None:
         state.own_ws = state.ws
     else:
