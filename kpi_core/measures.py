@@ -85,7 +85,8 @@ def column_name(column_id: str, lang: str, catalog: PersonaCatalog | None = None
     for persona in (catalog.personas.values() if catalog else ()):
         for column in persona.columns:
             if column.id == column_id:
-                return column.header(lang).replace("_", " ")
+                name = column.header(lang).replace("_", " ")  # the CSV header: "practice_reports"
+                return name[:1].upper() + name[1:]
     return column_id
 
 
@@ -103,7 +104,7 @@ def explain(measures: Measures, catalog: PersonaCatalog, persona_id: str, lang: 
     persona = catalog.personas.get(persona_id)
     why = persona.key_result_why.get(lang, "") if persona and measures.chosen == persona.key_result else ""
     counted = t("measures.counted", lang, result=result_name(measures, lang, catalog))
-    said = f"{counted} {why}".strip()
+    said = (counted + why if lang == "ja" else f"{counted} {why}").strip()
     if measures.stand_in:
         return said, t("measures.stand_in", lang, column=column_name(measures.suggest or "", lang, catalog))
     if measures.fallback:

@@ -49,6 +49,7 @@ class ShareRow:
     value: float | str | None
     previous: float | str | None
     target: float | None = None
+    target_max: float | None = None  # a band's upper end: the target reads "2–4"
     met_weeks: int | None = None  # KPI: weeks met in the period …
     judged_weeks: int | None = None  # … out of the weeks judged
     note: str = ""
@@ -114,7 +115,7 @@ class ShareReport:
                 lines += [t("sharing.conventional.note", lang), ""]
             if section == "kpi":
                 header = [indicator, now, t("sharing.column.target", lang), t("sharing.column.note", lang)]
-                body = [[self.label(r, lang), _md(r.value, lang), _md(r.target, lang), self._note(r, lang)]
+                body = [[self.label(r, lang), _md(r.value, lang), _target(r, _md, lang), self._note(r, lang)]
                         for r in rows]
             else:
                 header = [indicator, now, before, change, t("sharing.column.note", lang)]
@@ -132,8 +133,16 @@ class ShareReport:
         period = [t("sharing.column.period", lang), "", f"{self.start.isoformat()}/{self.end.isoformat()}",
                   "", "", "", ""]
         rows = [[t(f"sharing.section.{r.section}", lang), self.label(r, lang), _plain(r.value), _plain(r.previous),
-                 _signed(r.change, lang), _plain(r.target), self._note(r, lang)] for r in self.rows]
+                 _signed(r.change, lang), _target(r, lambda v, _: _plain(v), lang), self._note(r, lang)]
+                for r in self.rows]
         return csv_bytes(header, [period, *rows])
+
+
+def _target(row: ShareRow, cell, lang: str) -> str:
+    """A KPI's target as a cell: one number, or a band "2–4"."""
+    if row.target_max is None:
+        return cell(row.target, lang)
+    return f"{cell(row.target, lang)}–{cell(row.target_max, lang)}"
 
 
 def _md(value: object, lang: str, signed: bool = False) -> str:
@@ -208,7 +217,9 @@ def _kpi_rows(report: WeeklyReport, span: pd.DataFrame, previous: pd.DataFrame) 
         rows.append(ShareRow(
             "kpi", kpi_id, _number(now["value"].mean()),
             _number(before["value"].mean()) if len(before) else None,
-            target=_number(mine["target"].iloc[-1]), met_weeks=int(met.astype(bool).sum()), judged_weeks=len(met),
+            target=_number(mine["target"].iloc[-1]),
+            target_max=_number(mine["target_max"].iloc[-1]) if "target_max" in mine else None,
+            met_weeks=int(met.astype(bool).sum()), judged_weeks=len(met),
         ))
     return rows
 

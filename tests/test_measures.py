@@ -126,7 +126,7 @@ def test_a_persona_column_as_key_result_is_counted_and_named():
     report = report_for_plan(log, plan, CATALOG)
     assert report.key_columns == ("practice_reports",) and report.weeks["results"].tolist() == [1] * 6
     assert column_name("practice_reports", "ja", CATALOG) == "実践報告数"
-    assert column_name("practice_reports", "en", CATALOG) == "practice reports"
+    assert column_name("practice_reports", "en", CATALOG) == "Practice reports"
     assert weekly_report_json(log, plan, CATALOG, "ja")["weeks"][0]["key_result"] == "practice_reports"
     plan.key_result = VALUE_SIGNALS
     assert weekly_report_json(log, plan, CATALOG, "ja")["weeks"][0]["key_result"] == VALUE_SIGNALS

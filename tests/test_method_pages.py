@@ -40,7 +40,7 @@ def test_a_persona_column_chosen_as_key_result_is_kept_and_drawn(lang, tmp_path)
     at.switch_page("pages/4_dashboard.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    name = "実践報告数" if lang == "ja" else "practice reports"
+    name = "実践報告数" if lang == "ja" else "Practice reports"
     assert t("measures.counted", lang, result=name) in texts(at)
     titles = [json.loads(c.proto.spec).get("title", {}).get("text") for c in at.get("vega_lite_chart")]
     assert t("chart.minutes_results", lang, result=name) in titles
@@ -66,5 +66,5 @@ def test_a_log_without_value_signals_is_told_what_stands_in(lang, tmp_path):
         workspace.append_rows(log)
     at = open_page("dashboard", lang)
     # The student's own result is the column to add, named as the template writes it.
-    column = "同世代からの相談数" if lang == "ja" else "peer advice requests"
+    column = "同世代からの相談数" if lang == "ja" else "Peer advice requests"
     assert t("measures.stand_in", lang, column=column) in [w.value for w in at.warning]

@@ -21,6 +21,10 @@ NAMES = {"posts_per_week": {"ja": "投稿数/週", "en": "Posts a week"}, "inqui
 
 def make_report(rest_weeks=()):
     """Eight weekly posts from 2025-01-06: four of 60 min, 1 inquiry, rating 3; then four of 30 min, 2, 1 thanks, 5."""
+    return weekly_metrics(_log(), kpis=[(POSTS, 3), (INQUIRIES, 2)], budget_minutes=300, rest_weeks=rest_weeks)
+
+
+def _log():
     rows = [(i, 60, 5, 3, 1, 0) for i in range(4)] + [(i, 30, 8, 5, 2, 1) for i in range(4, 8)]
     log = pd.DataFrame({
         "date": pd.to_datetime([pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=r[0]) for r in rows]),
@@ -33,7 +37,7 @@ def make_report(rest_weeks=()):
         "source": "log.csv", "source_row": np.arange(2, len(rows) + 2, dtype="int64"),
     })
     log["date"] = log["date"].astype("datetime64[ns]")
-    return weekly_metrics(log, kpis=[(POSTS, 3), (INQUIRIES, 2)], budget_minutes=300, rest_weeks=rest_weeks)
+    return log
 
 
 FOLLOWERS = ConventionalFigure("フォロワー数", 8000, 10000, "手入力")
@@ -178,3 +182,14 @@ def test_income_and_yen_per_hour_sit_beside_the_value_figures_never_first():
 
 def test_no_income_rows_without_an_income_column():
     assert not {"income", "yen_per_hour"} & set(values(share_report(make_report(), period="month")))
+
+
+def test_a_band_target_reads_as_a_range_in_markdown_and_csv():
+    band = Kpi("posts_per_week", T, T, T, Formula(Part("count", categories=("post",))), T, "band", 1, target_max=2)
+    report = weekly_metrics(_log(), kpis=[(band, 1)], budget_minutes=300)
+    share = share_report(report, period="month", names=NAMES)
+    row = next(r for r in share.rows if r.section == "kpi")
+    assert (row.target, row.target_max, row.met_weeks, row.judged_weeks) == (1.0, 2.0, 4, 4)
+    assert "| 投稿数/週 | 1 | 1–2 | 4週中4週で達成 |" in share.markdown("ja").splitlines()
+    cells = list(csv.reader(io.StringIO(share.csv("en").decode(EXCEL_ENCODING))))
+    assert next(c for c in cells if c[1] == "Posts a week")[5] == "1–2"

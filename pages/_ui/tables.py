@@ -28,4 +28,6 @@ def _cell(value: object) -> object:
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy for display only (never for export): every cell as text, column names in `lang`."""
     shown = frame.astype(object).map(_cell)
+    if "met" in frame.columns:  # a target missed is a cross, not the dash of an unknown week
+        shown["met"] = [("✓" if v else "✗") if isinstance(v, bool) else "—" for v in frame["met"].astype(object)]
     return shown.rename(columns=lambda c: column_label(c, lang))
