@@ -38,6 +38,9 @@ RATING_CHANGE = 0.5
 # "Each result takes longer": the last week of the span needs at least a quarter more minutes per result than
 # the first. A weekly count of one or two results swings by more than that, so smaller moves are noise.
 COST_RISE = 1.25
+# ...and at least two results in each of those weeks: with one, a single result more or less halves or doubles
+# the figure, which says nothing about what a result costs.
+COST_RESULTS = 2
 # Chronic overload: half as much again as the person's own budget, week after week. One heavy week is a
 # deadline or a launch; three running (the shortest span that is a habit rather than noise, as TREND_WEEKS)
 # is a way of working that wears a person out while the rating still holds. 1.5× sits between a little over
@@ -228,23 +231,28 @@ def _recent_results(ctx: Context) -> tuple[pd.DataFrame, dict] | None:
     if np.isnan(signals).all() or not np.nansum(signals) > 0:
         return None  # nothing arrived: not a week to call steady (stale_statement speaks after four)
     first, last = (_number(window["minutes_per_result"].iloc[i]) for i in (0, -1))
-    return window, {"weeks": len(window), "signals": _int(np.nansum(signals)),
-                    "mpr_from": first, "mpr_to": last}
+    params = {"weeks": len(window), "signals": _int(np.nansum(signals))}
+    if first is None or last is None:  # a week without a result: say what arrived, not a cost
+        return window, {"case": "signals_only", **params}
+    return window, {**params, "mpr_from": first, "mpr_to": last}
 
 
-def _costlier(params: dict) -> bool:
-    before, now = params["mpr_from"], params["mpr_to"]
-    return before is not None and now is not None and now >= before * COST_RISE
+def _costlier(window: pd.DataFrame, params: dict) -> bool:
+    if "mpr_from" not in params:
+        return False
+    ends = window["results"].iloc[[0, -1]].astype("Float64")
+    enough = bool((ends >= COST_RESULTS).all())
+    return enough and params["mpr_to"] >= params["mpr_from"] * COST_RISE
 
 
 def _steady(ctx: Context) -> dict | None:
     found = _recent_results(ctx)
-    return None if found is None or _costlier(found[1]) else found[1]
+    return None if found is None or _costlier(*found) else found[1]
 
 
 def _rising_cost(ctx: Context) -> dict | None:
     found = _recent_results(ctx)
-    return found[1] if found is not None and _costlier(found[1]) else None
+    return found[1] if found is not None and _costlier(*found) else None
 
 
 def _number(value: object) -> float | None:
@@ -310,6 +318,12 @@ def show(value: object, lang: str = DEFAULT_LANG) -> str:
     lang = normalize_lang(lang)
     if value is None or value is pd.NA or isinstance(value, float) and math.isnan(value):
         return "—"
+    if isinstance(value, Weeks):  # the year once when both weeks share it
+        first, last = show(value.first, lang), show(value.last, lang)
+        if value.first.year == value.last.year:
+            first = first.removesuffix(f", {value.first.year}") if lang == "en" else first
+            last = last.removeprefix(f"{value.last.year}年") if lang == "ja" else last
+        return f"{first}〜{last}" if lang == "ja" else f"{first} – {last}"
     if isinstance(value, (list, tuple)):
         return "".join(f"「{v}」" for v in value) if lang == "ja" else ", ".join(f"“{v}”" for v in value)
     if isinstance(value, date):
@@ -321,6 +335,14 @@ def show(value: object, lang: str = DEFAULT_LANG) -> str:
     if isinstance(value, (int, np.integer)) or float(value).is_integer() and abs(value) >= 10:
         return f"{int(value):,}"
     return f"{value:,.1f}" if round(float(value), 1) == float(value) else f"{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Weeks:
+    """The weeks a message speaks of, from the start of the first to the start of the last."""
+
+    first: date
+    last: date
 
 
 @dataclass(frozen=True)
@@ -440,8 +462,8 @@ def coach(report: WeeklyReport, *, budget_minutes: float, rest_weeks: Iterable[d
     declared rest. Info rules always run; warning and praise rules stay quiet on a rest week (rest is never
     judged) and while fewer than `min_weeks` weeks count (not_enough_data says so instead of guessing).
     A rule stays quiet when a rule it yields to fired. Messages come in RULES order; none for an empty log.
-    `signals` are the persona's value signals (default: the plan's, read from the report, else the core set).
-    Each message names the weeks it speaks of (window_from, window_to) and carries them as its evidence.
+    `signals` are the persona's value signals (default: those of the plan the log holds, else the core set).
+    Each message names the weeks it speaks of (param `window`) and carries them as its evidence.
     """
     if not budget_minutes > 0 or math.isinf(budget_minutes):
         raise ValueError(f"weekly budget must be a positive number of minutes, got {budget_minutes!r}")
@@ -476,15 +498,15 @@ def coach(report: WeeklyReport, *, budget_minutes: float, rest_weeks: Iterable[d
         evidence = _evidence(rule, ctx)
         weeks_quoted = [row for row, _ in evidence if isinstance(row, date)]
         if weeks_quoted:
-            params = {**params, "window_from": weeks_quoted[0], "window_to": weeks_quoted[-1]}
+            params = {**params, "window": Weeks(weeks_quoted[0], weeks_quoted[-1])}
         messages.append(CoachingMessage(rule.id, ctx.week_start, rule.severity, params, normalize_lang(lang),
                                         evidence))
     return messages
 
 
 def _signals_of(report: WeeklyReport) -> tuple[str, ...]:
-    if report.measures is not None:
-        return tuple(report.measures.signals)
+    if report.measures is not None:  # the signals the log holds: one it never records is unknown, not zero
+        return tuple(report.measures.held)
     catalog = default_catalog()
     return catalog.core_signals
 

@@ -21,6 +21,7 @@ COMPARE_WEEKS = 2
 VERDICTS = ("keep", "drop", "unclear")
 # Reflection fields with a meaning here; any other field is the person's own text, kept as written.
 EXPERIMENT_FIELD = "experiment"  # what to try in the coming week
+REFLECTION_FIELDS = ("worked", "change", "thanks", EXPERIMENT_FIELD)  # the person's own words, in review order
 VERDICT_FIELD = "verdict"  # this review's verdict on the previous review's experiment
 
 # Figures compared at a checkpoint, and which way is better (None: neither — more minutes, actions or

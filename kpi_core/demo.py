@@ -145,7 +145,7 @@ def _homemaker(week: _Week) -> list[_Entry]:
     if week.number >= week.switch + 4 and week.number % 2 == 1:
         replies[0].memo = "「夕飯作りの悩みが解決した」とコメントをもらった"
     if week.number == week.weeks:
-        replies[-1].memo = "ママ友に紹介してくれたそう。「本当に結果が出た」とお礼"
+        replies[-1].memo = "ママ友に紹介してくれたそう。「本当にうまくいきました」とお礼"
         replies[-1].counts["referrals"] = 1
     return entries
 
@@ -179,7 +179,8 @@ def _freelancer(week: _Week) -> list[_Entry]:
     """From announcing services to case studies: client results and industry referrals follow."""
     p = week.progress
     client = _Entry(int(week.rng.integers(5)), "クライアント定例", week.minutes(60, 10), 0, week.quality(3.8),
-                    {"client_results": int(week.number == week.switch - 1) if week.early else 1 + week.count(0.8 * p),
+                    # Client results grow once the posts show them: one a week, then two from mid-cycle.
+                    {"client_results": int(week.number == week.switch - 1) if week.early else 1 + int(p >= 0.5),
                      "thanks": week.count(0.2 + 0.8 * p)})
     if week.early:
         ads = [_Entry(day, "サービス告知の投稿", week.minutes(30, 5), week.count(4), week.quality(2.3),

@@ -9,13 +9,11 @@ import pandas as pd
 
 from kpi_core.messages import catalog as messages
 from kpi_core.messages import t
-from kpi_core.personas import Kpi, PersonaCatalog
+from kpi_core.personas import VALUE_SIGNALS, Kpi, PersonaCatalog
 from kpi_core.plan import Plan
+from kpi_core.signals import count_solved_signals
 
-VALUE_SIGNALS = "value_signals"  # the key result "all my value signals": their sum
 REACTIONS = "reactions"  # stands in only when the log holds none of the persona's value signals
-AUTO = "auto"  # plans saved before the key result could be chosen: the persona's default
-DERIVED = {"solved_signals": "memo"}  # counted from memo text, so known wherever memos are written
 
 
 @dataclass(frozen=True)
@@ -27,8 +25,10 @@ class Measures:
     key_result: str  # what is counted: chosen, "value_signals" when chosen is missing, or "reactions"
     key_columns: tuple[str, ...]  # the log columns summed into "results"
     signals: tuple[str, ...]  # the persona's value signals (core first): what counts as trust
+    held: tuple[str, ...]  # those the log holds: unknown signals are never read as zero
     stand_in: bool  # reactions stand in because the log holds none of the signals
     suggest: str | None  # the column to add to the log when the chosen one is missing
+    phrases: tuple[str, ...] = ()  # the memo phrases that count as problem-solved signals
 
     @property
     def fallback(self) -> bool:
@@ -36,15 +36,19 @@ class Measures:
         return not self.stand_in and self.key_result != self.chosen
 
 
-def present_columns(log: pd.DataFrame) -> set[str]:
-    """Columns with at least one value written; a derived signal counts where its source is written."""
+def present_columns(log: pd.DataFrame, phrases: Sequence[str] = ()) -> set[str]:
+    """Columns with at least one value written. Problem-solved signals are present once a memo says one:
+    ordinary memos ("posted in the morning") are no evidence that the person records them."""
     found = {c for c in log.columns if log[c].notna().any()}
-    for derived, source in DERIVED.items():
-        if source in log.columns and log[source].fillna("").astype(str).str.strip().ne("").any():
-            found.add(derived)
-        else:
-            found.discard(derived)
+    found.discard("solved_signals")
+    if "memo" in log.columns and phrases and int(count_solved_signals(log["memo"], phrases).sum()) > 0:
+        found.add("solved_signals")
     return found
+
+
+def solved_phrases(catalog: PersonaCatalog) -> tuple[str, ...]:
+    """Every declared problem-solved phrase, in every language (a person may write either)."""
+    return tuple(p for phrases in catalog.solved_phrases.values() for p in phrases)
 
 
 def chosen_result(plan: Plan, catalog: PersonaCatalog) -> str:
@@ -60,21 +64,23 @@ def resolve(plan: Plan, catalog: PersonaCatalog, log: pd.DataFrame, kpis: Sequen
     """Which columns make the plan's result in this log, and what to tell the person about it."""
     signals = catalog.value_signals(plan.persona_id)
     chosen = chosen_result(plan, catalog)
-    present = present_columns(log)
+    phrases = solved_phrases(catalog)
+    present = present_columns(log, phrases)
     held = tuple(s for s in signals if s in present)
     summed = tuple(s for s in held if s not in catalog.not_summed)
-    suggest = None
     if chosen != VALUE_SIGNALS and chosen in present:
-        key, columns = chosen, (chosen,)
+        key, columns, suggest = chosen, (chosen,), None
     elif summed:
         key, columns = VALUE_SIGNALS, summed
         suggest = None if chosen == VALUE_SIGNALS else chosen
     else:
-        key, columns = REACTIONS, (REACTIONS,)
+        # The column to add: the chosen one, else the persona's own first signal (a homemaker's thanks
+        # say more about her than the core inquiries).
         persona = catalog.personas.get(plan.persona_id)
-        default = persona.key_result if persona else VALUE_SIGNALS
-        suggest = chosen if chosen != VALUE_SIGNALS else (default if default != VALUE_SIGNALS else signals[0])
-    return Measures(tuple(kpis), chosen, key, columns, signals, key == REACTIONS, suggest)
+        own = persona.value_signals if persona else ()
+        key, columns = REACTIONS, (REACTIONS,)
+        suggest = chosen if chosen != VALUE_SIGNALS else (own or signals)[0]
+    return Measures(tuple(kpis), chosen, key, columns, signals, held, key == REACTIONS, suggest, phrases)
 
 
 def column_name(column_id: str, lang: str, catalog: PersonaCatalog | None = None) -> str:
@@ -102,7 +108,9 @@ def result_name(measures: Measures, lang: str, catalog: PersonaCatalog) -> str:
 def explain(measures: Measures, catalog: PersonaCatalog, persona_id: str, lang: str) -> tuple[str, str | None]:
     """What counts as a result and why (always), and a warning when it is not what the plan chose (or None)."""
     persona = catalog.personas.get(persona_id)
-    why = persona.key_result_why.get(lang, "") if persona and measures.chosen == persona.key_result else ""
+    counted_as_chosen = not measures.stand_in and not measures.fallback
+    recommended = persona is not None and measures.chosen == persona.key_result and counted_as_chosen
+    why = persona.key_result_why.get(lang, "") if recommended else ""
     counted = t("measures.counted", lang, result=result_name(measures, lang, catalog))
     said = (counted + why if lang == "ja" else f"{counted} {why}").strip()
     if measures.stand_in:
@@ -116,7 +124,7 @@ def key_result_options(plan: Plan, catalog: PersonaCatalog, log: pd.DataFrame) -
     """What the persona page offers: the sum of all value signals, then each signal the log holds (every
     signal while the log is empty), and the plan's own choice even when the log lacks it."""
     signals = catalog.value_signals(plan.persona_id)
-    present = present_columns(log)
+    present = present_columns(log, solved_phrases(catalog))
     held = [s for s in signals if s in present] if not log.empty else list(signals)
     return list(dict.fromkeys([VALUE_SIGNALS, *held, chosen_result(plan, catalog)]))
 

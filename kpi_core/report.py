@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from kpi_core.coaching import coach
-from kpi_core.measures import Measures, column_name, explain, resolve, result_name
+from kpi_core.measures import Measures, column_name, explain, resolve, result_label
 from kpi_core.messages import LANGS, t
 from kpi_core.metrics import WeeklyReport, latest_change, weekly_metrics
 from kpi_core.personas import Formula, Kpi, Part, PersonaCatalog, default_catalog
@@ -73,12 +73,11 @@ def fatigue_answers(reviews: Mapping[str, Mapping] | None) -> dict[date, int]:
 def report_for_plan(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog,
                     reviews: Mapping[str, Mapping] | None = None) -> WeeklyReport:
     """Weekly metrics of a log measured against a plan; `reviews` (as the pages keep them) give the fatigue."""
-    phrases = tuple(p for lang_phrases in catalog.solved_phrases.values() for p in lang_phrases)
     measures = resolve(plan, catalog, log, plan_kpis(plan, catalog))
     report = weekly_metrics(
         log, kpis=measures.kpis, budget_minutes=plan.weekly_budget_minutes,
         week_start=plan.week_start, key_result=measures.key_result, key_columns=measures.key_columns,
-        rest_weeks=plan.rest_weeks, solved_phrases=phrases, categories=[c.id for c in catalog.categories],
+        rest_weeks=plan.rest_weeks, solved_phrases=measures.phrases, categories=[c.id for c in catalog.categories],
         fatigue=fatigue_answers(reviews),
     )
     return replace(report, measures=measures)
@@ -141,7 +140,7 @@ def weekly_report_text(log: pd.DataFrame, plan: Plan, catalog: PersonaCatalog, l
         return t("report.no_data", lang)
     report = report_for_plan(log, plan, catalog)
     names = {kpi.id: kpi.name[lang] for kpi, _ in report.measures.kpis}
-    lines = [explain(report.measures, catalog, plan.persona_id, lang)[0]]
+    lines = [said for said in explain(report.measures, catalog, plan.persona_id, lang) if said]
     kpis = report.kpis.groupby("week_start", sort=False)
     for row in report.weeks.itertuples():
         lines.append(t("report.week_line", lang, week=row.week_start.date().isoformat(), minutes=_fmt(row.minutes, 0),
@@ -163,5 +162,5 @@ def figure_names(plan: Plan, catalog: PersonaCatalog, measures: Measures) -> dic
     columns = catalog.template_columns(plan.persona_id)
     names = {c.id: {lang: column_label(c.id, lang) for lang in LANGS} for c in columns}
     names.update({kpi.id: kpi.name for kpi, _ in measures.kpis})
-    names[measures.key_result] = {lang: result_name(measures, lang, catalog) for lang in LANGS}
+    names[measures.key_result] = {lang: result_label(measures.key_result, lang, catalog) for lang in LANGS}
     return names

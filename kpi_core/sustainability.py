@@ -29,6 +29,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from kpi_core.messages import t
+
 # Load, rhythm and rating keep the weights they always had. Fatigue weighs as much as load, the most:
 # it is the person's own direct answer to the articles' test (「自分が疲弊せずに続けられているか」), where
 # the other parts are signs read from the log (time against a budget, the rhythm, a rating of value).
@@ -90,6 +92,20 @@ def help_shares() -> dict[str, int]:
     named = {part.removeprefix("sust_"): share for part, share in every.items()}
     named.update({f"{part.removeprefix('sust_')}_alone": share for part, share in alone.items() if share})
     return named
+
+
+def explain_parts(week: pd.Series, lang: str) -> str:
+    """One week's index part by part, with each part's share from WEIGHTS over the parts the week has."""
+    def part(name: str) -> str:
+        value = week.get(name)
+        if value is not None and not pd.isna(value):
+            return f"{value:.2f}"
+        return t("dashboard.sustainability.no_answer", lang) if name == "sust_fatigue" else "—"
+
+    present = [name for name in WEIGHTS if not pd.isna(week.get(name))]
+    share = {f"{name.removeprefix('sust_')}_share": value for name, value in shares(present).items()}
+    return t("dashboard.sustainability.explain", lang, load=part("sust_load"), rhythm=part("sust_rhythm"),
+             rating=part("sust_rating"), fatigue=part("sust_fatigue"), rhythm_weeks=RHYTHM_WEEKS, **share)
 
 
 def sustainability(

@@ -5,7 +5,6 @@ import streamlit as st
 
 from kpi_core.attribution import notes as attribution_notes
 from kpi_core.attribution import results_by_category
-from kpi_core.income import income_summary, monthly_income, yen
 from kpi_core.measures import explain as explain_measures
 from kpi_core.measures import result_name
 from kpi_core.messages import t
@@ -14,9 +13,10 @@ from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
 from kpi_core.smoothing import explain as explain_smoothing
 from kpi_core.smoothing import smoothed_minutes_per_result
-from kpi_core.sustainability import RHYTHM_WEEKS, WEIGHTS, help_shares, shares
+from kpi_core.sustainability import explain_parts, help_shares
 from pages._ui import charts, state
 from pages._ui.cached import fatigue_key, weekly_report
+from pages._ui.income import income_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
 from pages._ui.tables import compact, readable
@@ -76,14 +76,7 @@ tired = latest.get("fatigue")
 cols[1].caption(t("dashboard.fatigue.none", lang) if tired is None or pd.isna(tired)
                 else t("dashboard.fatigue", lang, value=t(f"review.fatigue.{int(tired)}", lang)))
 with st.expander(t("dashboard.sustainability.parts", lang)):
-    # The shares come from the index's own weights (kpi_core.sustainability.WEIGHTS), over the parts this week has.
-    share = shares([part for part in WEIGHTS if not pd.isna(latest[part])])
-    fatigue_part = figure(latest["sust_fatigue"], 2)
-    st.write(t("dashboard.sustainability.explain", lang, load=figure(latest["sust_load"], 2),
-               rhythm=figure(latest["sust_rhythm"], 2), rating=figure(latest["sust_rating"], 2),
-               fatigue=t("dashboard.sustainability.no_answer", lang) if fatigue_part == "—" else fatigue_part,
-               rhythm_weeks=RHYTHM_WEEKS,
-               **{f"{part.removeprefix('sust_')}_share": value for part, value in share.items()}))
+    st.write(explain_parts(latest, lang))
 
 st.subheader(t("dashboard.kpis", lang))
 names = {kpi.id: kpi for kpi, _ in report.measures.kpis}
@@ -99,34 +92,7 @@ for row in latest_kpis.itertuples():
     st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=literal(label), value=compact(row.value),
                target=target, unit=kpi.unit_text(lang) if kpi else ""))
 
-# Income beside value (kpi_core.income): after the KPIs, never the headline.
-st.subheader(t("dashboard.income", lang))
-income = income_summary(log, report.weeks, plan.monthly_income_goal)
-if income is None:
-    st.caption(t("dashboard.income.none", lang))
-else:
-    st.caption(t("dashboard.income.intro", lang))
-    month_name = t("dashboard.income.month_name", lang, year=income.month.year, month=income.month.month)
-    income_cols = st.columns(3)
-    income_cols[0].metric(t("dashboard.income.week", lang), yen(income.week_income))
-    income_cols[1].metric(t("dashboard.income.yen_per_hour", lang), yen(income.week_yen_per_hour),
-                          help=t("help.yen_per_hour", lang))
-    income_cols[2].metric(t("dashboard.income.month", lang, month=month_name), yen(income.month_income))
-    income_months = monthly_income(log)
-    st.caption(t("dashboard.income.month_per_hour", lang, month=month_name, per_hour=yen(income.month_yen_per_hour),
-                 hours=compact(round(float(income_months["minutes"].iloc[-1]) / 60, 1))))
-    to_goal = income.progress
-    if to_goal is not None:
-        percent = "—" if to_goal.share is None else f"{to_goal.share * 100:.0f}"
-        st.write(t("dashboard.income.goal_met" if to_goal.met else "dashboard.income.goal", lang,
-                   month=month_name, income=yen(to_goal.income), goal=yen(to_goal.goal), percent=percent,
-                   remaining=yen(to_goal.remaining)))
-        if to_goal.share is not None:
-            st.progress(min(max(to_goal.share, 0.0), 1.0))
-    with st.expander(t("dashboard.income.by_month", lang)):
-        by_month = income_months.assign(month=income_months["month"].dt.strftime("%Y-%m"))
-        st.dataframe(readable(by_month[["month", "income", "minutes", "yen_per_hour"]], lang), hide_index=True,
-                     width="stretch")
+income_section(log, report.weeks, plan.monthly_income_goal, lang)
 
 
 def chart_with_table(chart, table) -> None:
@@ -157,7 +123,8 @@ for kpi_id, rows in kpi_rows.groupby("id", sort=False):
 
 st.subheader(t("dashboard.by_category", lang))
 period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
-by_category = results_by_category(period_log, key_result=report.key_result, key_columns=report.key_columns)
+by_category = results_by_category(period_log, key_result=report.key_result, key_columns=report.key_columns,
+                                  solved_phrases=report.measures.phrases)
 by_category = by_category[by_category["actions"] > 0]
 shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
 st.dataframe(readable(shown[["category", "results_per_hour", "results", "minutes", "thin"]], lang),

@@ -4,40 +4,20 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.coaching import coach, vanity_headers
-from kpi_core.cycle import CYCLE_WEEKS, checkpoint, cycle_position
+from kpi_core.cycle import CYCLE_WEEKS, REFLECTION_FIELDS, checkpoint, cycle_position
 from kpi_core.cycle_story import carried_over, decided_text, story_offer
+from kpi_core.measures import explain as explain_measures
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import plan_to_yaml
-from kpi_core.report import column_label, fatigue_answers, figure_names
+from kpi_core.report import figure_names
 from kpi_core.sharing import ConventionalFigure, share_report
-from kpi_core.sustainability import FATIGUE_LEVELS
 from pages._ui import state
 from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.cycle_end import story_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
-from pages._ui.tables import readable
-
-FIELDS = ("worked", "change", "thanks", "experiment")
-COMPARED = ("minutes", "actions", "reactions", "results", "minutes_per_result", "quality_mean", "sustainability",
-            "fatigue")
-ICONS = {"warning": "⚠️", "praise": "🌟", "info": "💡"}
-
-
-def keep_fatigue(week_iso: str, key: str) -> None:
-    """Store the tapped tiredness answer (None: tapped again, cleared) before the page reruns, so the index and
-    the coaching of that run already count it. A callback runs only for this tab's own tap."""
-    reviews = st.session_state.reviews
-    fields = dict(reviews.get(week_iso, {}))
-    answer = st.session_state[key]
-    if answer is None:
-        fields.pop("fatigue", None)
-    else:
-        fields["fatigue"] = int(answer)
-    if fields or week_iso in reviews:  # choosing nothing stores nothing
-        reviews[week_iso] = fields
-
+from pages._ui.review import checkpoint_card, coaching_cards, compare_weeks, fatigue_question
 
 lang = page_setup("review")
 catalog = default_catalog()
@@ -70,57 +50,23 @@ else:
     st.caption(t("cycle.before_start", lang, start=start.isoformat()))
 
 st.subheader(t("review.compare", lang))
-table = pd.DataFrame({
-    t("review.col.figure", lang): [column_label(c, lang) for c in COMPARED],
-    t("review.col.previous", lang): [None if previous is None else previous.get(c) for c in COMPARED],
-    t("review.col.this", lang): [this.get(c) for c in COMPARED],
-})
-for column in table.columns[1:]:
-    table[column] = table[column].map(lambda v: "—" if v is None or pd.isna(v) else f"{float(v):.1f}")
-# The tiredness answer is a whole 1–5, shown as given.
-table.iloc[COMPARED.index("fatigue"), 1:] = table.iloc[COMPARED.index("fatigue"), 1:].str.removesuffix(".0")
-st.dataframe(table, hide_index=True, width="stretch")
-
-# Asked beside the index it enters; optional, one tap, tapped again to clear. Kept with the week's review.
-stored_fatigue = next(iter(fatigue_answers({week: session.reviews.get(week, {})}).values()), None)
-fatigue_widget = state.widget_key(f"review_fatigue_{week}")
-st.pills(t("review.fatigue", lang), list(FATIGUE_LEVELS), default=stored_fatigue, key=fatigue_widget,
-         format_func=lambda level: t(f"review.fatigue.{level}", lang), help=t("review.fatigue.help", lang),
-         on_change=keep_fatigue, args=(week, fatigue_widget))
+compare_weeks(this, previous, lang)
+fatigue_question(week, lang)
 
 st.subheader(t("review.coaching", lang))
-messages = coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
-                 vanity_columns=vanity_headers(session.uploads), lang=lang, week=this["week_start"].date())
-if not messages:
-    st.caption(t("review.no_coaching", lang))
-for message in messages:
-    with st.container(border=True):
-        st.markdown(f"{ICONS.get(message.severity, '💡')} **{literal(message.title(lang))}**")
-        st.markdown(literal(message.message(lang)))  # may quote a file's column names
-        if message.evidence:  # the weeks the message speaks of, with the very figures it quotes
-            st.dataframe(pd.DataFrame(message.evidence_table(lang)), hide_index=True, width="stretch")
-        st.caption(literal(t("review.next_step", lang, text=message.next_step(lang))))
-
+_, stand_in = explain_measures(report.measures, catalog, plan.persona_id, lang)
+if stand_in:  # nothing can be said about value signals the log does not hold: say what to add instead
+    st.warning(stand_in, icon="💡")
+coaching_cards(coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
+                     vanity_columns=vanity_headers(session.uploads), lang=lang, week=this["week_start"].date()), lang)
 # Weeks 4 and 8 get the checkpoint card; week 12 gets the cycle's story and the decision below.
 if position_in_cycle is not None and position_in_cycle.checkpoint and position_in_cycle.week_in_cycle != CYCLE_WEEKS:
-    point = checkpoint(report, start, position_in_cycle.week_in_cycle, reflections=session.reviews,
-                       cycle=position_in_cycle.cycle, week_start=plan.week_start)
-    with st.container(border=True):
-        st.markdown(f"**{point.title(lang)}**")
-        st.caption(point.compared(lang))
-        st.dataframe(readable(pd.DataFrame({
-            t("review.col.figure", lang): [c.label(lang) for c in point.changes],
-            t("review.col.start", lang): [c.start for c in point.changes],
-            t("review.col.now", lang): [c.now for c in point.changes],
-        }), lang), hide_index=True, width="stretch")
-        for reflection_week, fields in point.reflections:
-            said = " / ".join(str(v) for k, v in fields.items() if k in FIELDS and str(v).strip())
-            if said:
-                st.caption(f"{reflection_week.isoformat()}: {literal(said)}")
+    checkpoint_card(checkpoint(report, start, position_in_cycle.week_in_cycle, reflections=session.reviews,
+                               cycle=position_in_cycle.cycle, week_start=plan.week_start), lang)
 
 if (offer := story_offer(position_in_cycle)) is not None:
     with st.container(border=True) if offer == "end" else st.expander(t("review.story.open", lang)):
-        story_section(plan=plan, catalog=catalog, weeks=weeks, key_result=report.key_result, start=start,
+        story_section(plan=plan, catalog=catalog, report=report, start=start,
                       position=position_in_cycle, reviews=session.reviews, week=this["week_start"].date(),
                       end=offer == "end", lang=lang)
 
@@ -139,7 +85,7 @@ if position > 0:
                            format_func=lambda v: t(f"review.verdict.{v}", lang))
         if verdict:
             saved["verdict"] = verdict
-for field in FIELDS:
+for field in REFLECTION_FIELDS:
     value = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
                                 placeholder=t(f"review.field.{field}.placeholder", lang),
                                 key=state.widget_key(f"review_{field}_{week}"))

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_core.coaching import RULES, RULES_BY_ID, SEVERITIES, CoachingMessage, coach, show, vanity_headers
+from kpi_core.coaching import RULES, RULES_BY_ID, SEVERITIES, CoachingMessage, Weeks, coach, show, vanity_headers
 from kpi_core.messages import LANGS, catalog
 from kpi_core.metrics import weekly_metrics
 from kpi_core.reader import FileReport, IgnoredColumn
@@ -64,8 +64,8 @@ BURNOUT = [HEALTHY] * 9 + [week(5, post_minutes=50), week(6, post_minutes=55, po
 QUALITY = [week(6, post_minutes=30, post_quality=3)] * 11 + [week(3, 0, post_quality=5, inquiries=3)]
 STALE = [HEALTHY] * 8 + [week(3, 1, post_reactions=2, reply_reactions=0, inquiries=0, thanks=0)] * 4
 REST_LAST = {"rest_weeks": [START + timedelta(weeks=11)]}
-COSTLIER = [HEALTHY] * 11 + [week(post_minutes=60)]
-WINDOW = {"window_from": START + timedelta(weeks=9), "window_to": START + timedelta(weeks=11)}
+COSTLIER = [week(inquiries=2)] * 11 + [week(post_minutes=60, inquiries=2)]
+WINDOW = {"window": Weeks(START + timedelta(weeks=9), START + timedelta(weeks=11))}
 
 # rule id -> (log where it must fire, coach options), (a near miss where it must not, options)
 SCENARIOS = {
@@ -80,8 +80,8 @@ SCENARIOS = {
     "vanity_drift": (([HEALTHY] * 12, {"vanity_columns": ["フォロワー数", "インプレッション"]}), ([HEALTHY] * 12, {})),
     "not_enough_data": (([HEALTHY] * 2, {}), ([HEALTHY] * 3, {})),
     "rest_week": (([HEALTHY] * 12, REST_LAST), ([HEALTHY] * 12, {})),
-    # 150 minutes per inquiry, then 210 (1.4×) in the last week; 165 (1.1×) is within the noise.
-    "rising_cost": ((COSTLIER, {}), (COSTLIER[:11] + [week(post_minutes=45)], {})),
+    # 75 minutes per inquiry, then 105 (1.4×) in the last week; 82.5 (1.1×) is within the noise.
+    "rising_cost": ((COSTLIER, {}), (COSTLIER[:11] + [week(post_minutes=45, inquiries=2)], {})),
     "steady": (([HEALTHY] * 12, {}), (COSTLIER, {})),
 }
 # What else a scenario shows besides its own rule: healthy weeks are steady whatever info is added.
@@ -194,14 +194,14 @@ def test_quality_over_quantity_quotes_the_change():
 def test_stale_statement_quotes_the_effort():
     message = next(m for m in run(STALE) if m.rule == "stale_statement")
     assert message.params == {"weeks": 4, "actions": 16, "minutes": 540,  # 4 × (3×40 + 15)
-                              "window_from": START + timedelta(weeks=8), "window_to": START + timedelta(weeks=11)}
+                              "window": Weeks(START + timedelta(weeks=8), START + timedelta(weeks=11))}
 
 
 def test_as_dict_is_the_json_form():
     message = next(m for m in run(STALE) if m.rule == "stale_statement")
     assert message.as_dict("en") == {
         "rule": "stale_statement", "week_start": "2025-03-24", "severity": "warning",
-        "message": "In the last 4 weeks (weeks of Mar 3, 2025 to Mar 24, 2025), 16 actions and 540 minutes "
+        "message": "In the last 4 weeks (weeks of Mar 3 – Mar 24, 2025), 16 actions and 540 minutes "
                    "brought no value signal at all: no inquiry, consultation, thanks, problem-solved note or any "
                    "other signal your persona counts.",
     }
@@ -232,6 +232,29 @@ def test_not_enough_data_quotes_weeks_and_holds_back():
 def test_show_formats_numbers_dates_and_lists():
     assert show(1200) == "1,200" and show(3.0) == "3.0" and show(40.0) == "40" and show(0.29) == "0.29"
     assert show(date(2025, 3, 3), "ja") == "2025年3月3日" and show(date(2025, 3, 3), "en") == "Mar 3, 2025"
+    assert show(None) == "—" and show(float("nan"), "en") == "—"
+
+
+def test_a_span_of_weeks_names_its_year_once():
+    same = Weeks(date(2025, 3, 3), date(2025, 3, 24))
+    assert show(same, "ja") == "2025年3月3日〜3月24日" and show(same, "en") == "Mar 3 – Mar 24, 2025"
+    across = Weeks(date(2024, 12, 23), date(2025, 1, 6))
+    assert show(across, "ja") == "2024年12月23日〜2025年1月6日"
+    assert show(across, "en") == "Dec 23, 2024 – Jan 6, 2025"
+
+
+def test_steady_without_a_result_at_either_end_says_what_arrived_not_a_cost():
+    weeks = [HEALTHY] * 9 + [week(inquiries=0), HEALTHY, HEALTHY]  # week 10: thanks but no inquiry
+    message = next(m for m in run(weeks) if m.rule == "steady")
+    assert message.params == {"case": "signals_only", "weeks": 3, "signals": 5, **WINDOW}
+    assert "—" not in message.message("ja") and "15件" not in message.message("ja")
+
+
+def test_one_result_more_or_less_is_not_a_rising_cost():
+    # 150 → 210 minutes per inquiry (1.4×) counts only with two inquiries or more at both ends.
+    assert "rising_cost" in {m.rule for m in run(COSTLIER)}  # 75 → 105 minutes per inquiry, two a week
+    one = [week(inquiries=2)] * 9 + [week(inquiries=1), week(inquiries=2), week(post_minutes=60, inquiries=1)]
+    assert "rising_cost" not in {m.rule for m in run(one)}
 
 
 # ---------------------------------------------------------------- rest weeks

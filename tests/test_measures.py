@@ -16,6 +16,7 @@ from kpi_core.measures import (
     key_result_options,
     present_columns,
     resolve,
+    solved_phrases,
 )
 from kpi_core.messages import LANGS, t
 from kpi_core.personas import default_catalog
@@ -156,10 +157,43 @@ def test_key_result_options_offer_the_sum_then_what_the_log_holds():
     assert key_result_options(plan, CATALOG, empty) == [VALUE_SIGNALS, *CATALOG.value_signals("student")]
 
 
-def test_memo_signals_are_present_only_where_memos_are_written():
+def test_memo_signals_are_present_only_once_a_memo_says_one():
     log = log_from(MINIMAL_HEADER, MINIMAL, "office_worker")
-    assert "solved_signals" not in present_columns(log.assign(memo=""))
-    assert "solved_signals" in present_columns(log.assign(memo="悩みが解決した"))
+    phrases = solved_phrases(CATALOG)
+    assert "solved_signals" not in present_columns(log.assign(memo=""), phrases)
+    assert "solved_signals" not in present_columns(log.assign(memo="朝に投稿"), phrases)
+    assert "solved_signals" in present_columns(log.assign(memo="うまくいきました"), phrases)
+
+
+@pytest.mark.parametrize("persona_id", ["homemaker", "office_worker"])
+def test_ordinary_memos_do_not_switch_off_the_stand_in(persona_id):
+    header = MINIMAL_HEADER + ",メモ"
+    log = log_from(header, [row + ",朝に投稿" for row in MINIMAL], persona_id)
+    plan = default_plan(persona_id)
+    report = report_for_plan(log, plan, CATALOG)
+    assert report.measures.stand_in and report.weeks["minutes_per_result"].tolist() == [2.5] * 4
+    said, warning = explain(report.measures, CATALOG, persona_id, "ja")
+    assert warning is not None
+    # Nothing about why the persona's own result matters while it is not the one counted.
+    assert said == t("measures.counted", "ja", result=t("column.reactions", "ja"))
+    # Unknown signals are never zero: no "empathy without trust" from a log that cannot tell.
+    assert coach(report, budget_minutes=plan.weekly_budget_minutes) == []
+
+
+def test_the_column_to_add_is_the_personas_own_first_signal():
+    log = log_from(MINIMAL_HEADER, MINIMAL, "homemaker")
+    assert resolve(default_plan("homemaker"), CATALOG, log).suggest == "thanks"
+    assert resolve(default_plan("student"), CATALOG, log).suggest == "peer_advice_requests"
+
+
+def test_results_by_category_add_up_to_the_weekly_results():
+    from kpi_core.attribution import results_by_category
+
+    report, _ = finished_week("homemaker")
+    log = demo_log("homemaker", end=dt.date(2026, 3, 30))
+    table = results_by_category(log, key_result=report.key_result, key_columns=report.key_columns,
+                                solved_phrases=report.measures.phrases)
+    assert int(table["results"].sum()) == int(report.weeks["results"].sum())
 
 
 # ---------------------------------------------------------------- the four samples
@@ -173,8 +207,8 @@ def finished_week(persona_id: str) -> tuple:
 
 
 # Figures of the plan (budget), of the window's length, or worked out from two table figures (share, over).
-QUOTED_ELSEWHERE = {"weeks", "needed", "budget", "share", "over", "window_from", "window_to", "week", "columns",
-                    "ratio", "limit", "case"}
+QUOTED_ELSEWHERE = {"weeks", "needed", "budget", "share", "over", "window", "week", "columns", "ratio", "limit",
+                    "case"}
 
 
 def assert_agrees_with_its_table(message, report, lang):
@@ -182,9 +216,10 @@ def assert_agrees_with_its_table(message, report, lang):
     for name, value in message.params.items():
         if name not in QUOTED_ELSEWHERE:
             assert show(value, lang) in cells, (message.rule, name, value)
-    # The window is named in the text: its first and last week.
-    assert show(message.params["window_from"], lang) in message.message(lang)
-    assert show(message.params["window_to"], lang) in message.message(lang)
+    # The window is named in the text: its first and last week, which are the table's first and last weeks.
+    assert show(message.params["window"], lang) in message.message(lang)
+    quoted = [row for row, _ in message.evidence if isinstance(row, dt.date)]
+    assert (message.params["window"].first, message.params["window"].last) == (quoted[0], quoted[-1])
     # The table's weeks are the report's weeks, with the report's own minutes.
     weeks = report.weeks.set_index(report.weeks["week_start"].dt.date)
     for week_start, figures in message.evidence:
@@ -237,3 +272,11 @@ def test_the_homemaker_sample_is_never_told_her_thanks_are_not_trust():
     for week in report.weeks["week_start"].dt.date:
         rules = {m.rule for m in coach(report, budget_minutes=plan.weekly_budget_minutes, week=week)}
         assert not rules & {"empathy_without_trust", "stale_statement"}
+
+
+@pytest.mark.parametrize("persona_id", DEMO_PERSONAS)
+def test_each_sample_story_ends_well_in_its_last_week(persona_id):
+    # The method works in every story: its twelfth week is praised, neither warned nor told results cost more.
+    report, plan = finished_week(persona_id)
+    messages = coach(report, budget_minutes=plan.weekly_budget_minutes)
+    assert {m.severity for m in messages} == {"praise"}, [m.rule for m in messages]

@@ -68,3 +68,10 @@ def test_a_log_without_value_signals_is_told_what_stands_in(lang, tmp_path):
     # The student's own result is the column to add, named as the template writes it.
     column = "同世代からの相談数" if lang == "ja" else "Peer advice requests"
     assert t("measures.stand_in", lang, column=column) in [w.value for w in at.warning]
+    # The review says it too, where the coaching would otherwise be silent about value signals.
+    at.switch_page("pages/5_review.py")
+    at.run()
+    assert not at.exception
+    assert t("measures.stand_in", lang, column=column) in [w.value for w in at.warning]
+    titles = [t(f"coaching.{rule}.title", lang) for rule in ("steady", "empathy_without_trust", "stale_statement")]
+    assert not [m.value for m in at.markdown if any(title in m.value for title in titles)]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from kpi_core.coaching import show
-from kpi_core.cycle import CyclePosition
+from kpi_core.cycle import REFLECTION_FIELDS, CyclePosition
 from kpi_core.cycle_story import (
     NEXT_PAGE,
     cycle_story,
@@ -19,36 +18,29 @@ from kpi_core.cycle_story import (
     verdict_label,
 )
 from kpi_core.messages import t
+from kpi_core.metrics import WeeklyReport
 from kpi_core.personas import PersonaCatalog
 from kpi_core.plan import CYCLE_DECISIONS, Plan
-from kpi_core.report import column_label
+from kpi_core.report import figure_names
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES
 from pages._ui.markdown import literal
 from pages._ui.tables import readable
 
-REFLECTION_FIELDS = ("worked", "change", "thanks", "experiment")
 
-
-def _names(catalog: PersonaCatalog, persona_id: str) -> dict[str, dict[str, str]]:
-    """Log columns by name in both languages: the catalogs' names, else the template's header."""
-    return {c.id: {code: column_label(c.id, code) if column_label(c.id, code) != c.id
-                   else c.header(code).replace("_", " ") for code in ("ja", "en")}
-            for c in catalog.template_columns(persona_id)}
-
-
-def story_section(*, plan: Plan, catalog: PersonaCatalog, weeks: pd.DataFrame, key_result: str, start: date,
+def story_section(*, plan: Plan, catalog: PersonaCatalog, report: WeeklyReport, start: date,
                   position: CyclePosition, reviews: dict, week: date, end: bool, lang: str) -> None:
     """The cycle's story up to `position` and, below it, the decision for the cycle (saved in the plan)."""
-    story = cycle_story(weeks, start, cycle=position.cycle, week=position.week_in_cycle, key_result=key_result,
-                        signals=catalog.value_signals(plan.persona_id), reflections=reviews,
+    story = cycle_story(report.weeks, start, cycle=position.cycle, week=position.week_in_cycle,
+                        key_result=report.key_result, signals=report.measures.held, reflections=reviews,
                         week_start=plan.week_start)
     st.markdown(f"**{story.title(lang)}**")
     if end:
         st.write(t("cycle.checkpoint.final", lang))
     st.caption(story.compared(lang))
     if story.figures:
-        st.dataframe(readable(story.table(lang, _names(catalog, plan.persona_id)), lang), hide_index=True,
+        names = figure_names(plan, catalog, report.measures)
+        st.dataframe(readable(story.table(lang, names), lang), hide_index=True,
                      width="stretch")
 
     st.markdown(f"**{t('review.story.experiments', lang)}**")
