@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.messages import DEFAULT_LANG, t
-from kpi_core.metrics import resolve_key_result
+from kpi_core.metrics import known_sum, resolve_key_result
 from kpi_core.signals import DEFAULT_SOLVED_PHRASES, count_solved_signals
 
 # A post keeps bringing inquiries for a few days; a week covers that and matches the review rhythm, so
@@ -78,10 +78,8 @@ def results_by_category(log: pd.DataFrame, *, key_result: str = "auto", key_colu
     columns = (key,) if key_columns is None else tuple(key_columns)
     if "solved_signals" in columns and "memo" in log.columns and "solved_signals" not in log.columns:
         log = log.assign(solved_signals=count_solved_signals(log["memo"], solved_phrases))
-    held = [c for c in columns if c in log.columns]
-    known = bool(held)  # a key result the log lacks is unknown, not zero
-    values = pd.array(log[held].astype("Float64").sum(axis=1, min_count=1) if held else [pd.NA] * len(log),
-                      dtype="Int64")
+    known = any(c in log.columns for c in columns)  # a key result the log lacks is unknown, not zero
+    values = pd.array(known_sum(log, columns), dtype="Int64")
     category = log["category"].astype(str).to_numpy()
     target = credited_rows(log, lag_days=lag_days, arrival_categories=arrival_categories)
     frame = pd.DataFrame({"category": category, "credited_to": category[target], "value": values,

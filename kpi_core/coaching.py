@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from kpi_core.messages import DEFAULT_LANG, normalize_lang, t
-from kpi_core.metrics import WeeklyReport
-from kpi_core.personas import default_catalog
+from kpi_core.metrics import WeeklyReport, known_sum
+from kpi_core.personas import VALUE_SIGNALS, default_catalog  # VALUE_SIGNALS: the signals' weekly sum
 
 SEVERITIES = ("info", "warning", "praise")
 
@@ -52,7 +52,6 @@ TIRED_ANSWER = 4
 
 # What counts as trust comes from the persona (its value signals: a homemaker's thanks and "I tried it"
 # reports, a student's peer advice requests); callers without a plan get the core signals every persona has.
-VALUE_SIGNALS_COLUMN = "value_signals"  # the evidence tables' per-week total of the signals the log holds
 
 
 # ---------------------------------------------------------------- the rule table
@@ -104,10 +103,7 @@ class Rule:
 
 def _known_totals(window: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     """Per week, the sum of the known values of `columns`; NaN when all are unknown (NA is not zero)."""
-    if not columns:
-        return np.full(len(window), np.nan)
-    values = window[list(columns)].astype("Float64")
-    return values.sum(axis=1, min_count=1).to_numpy(dtype="float64", na_value=np.nan)
+    return known_sum(window, columns).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _all_zero(totals: np.ndarray) -> bool:
@@ -291,20 +287,20 @@ RULES: tuple[Rule, ...] = (
     _rule("vanity_drift", "info", _vanity_drift),
     _rule("burnout_risk", "warning", _burnout_risk, figures=("minutes", "quality_mean", "fatigue"), span=TREND_WEEKS),
     _rule("interaction_treadmill", "warning", _interaction_treadmill,
-          figures=("actions", "actions_reply", "minutes", "reactions", VALUE_SIGNALS_COLUMN), span=TREND_WEEKS,
+          figures=("actions", "actions_reply", "minutes", "reactions", VALUE_SIGNALS), span=TREND_WEEKS,
           summary="total"),
     _rule("empathy_without_trust", "warning", _empathy_without_trust, ["interaction_treadmill"],
-          figures=("reactions", VALUE_SIGNALS_COLUMN), span=TREND_WEEKS, summary="total"),
+          figures=("reactions", VALUE_SIGNALS), span=TREND_WEEKS, summary="total"),
     _rule("stale_statement", "warning", _stale_statement, ["interaction_treadmill", "empathy_without_trust"],
-          figures=("actions", "minutes", VALUE_SIGNALS_COLUMN), span=STALE_WEEKS, summary="total"),
+          figures=("actions", "minutes", VALUE_SIGNALS), span=STALE_WEEKS, summary="total"),
     _rule("quality_over_quantity", "praise", _quality_over_quantity,
           figures=("actions", "quality_mean", "results", "minutes", "results_per_hour"), span=TREND_WEEKS,
           summary="before"),
     _rule("rising_cost", "info", _rising_cost, _PATTERNS,
-          figures=("minutes", "results", "minutes_per_result", VALUE_SIGNALS_COLUMN), span=TREND_WEEKS,
+          figures=("minutes", "results", "minutes_per_result", VALUE_SIGNALS), span=TREND_WEEKS,
           summary="total"),
     _rule("steady", "praise", _steady, _PATTERNS,
-          figures=("minutes", "results", "minutes_per_result", VALUE_SIGNALS_COLUMN), span=TREND_WEEKS,
+          figures=("minutes", "results", "minutes_per_result", VALUE_SIGNALS), span=TREND_WEEKS,
           summary="total"),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}
@@ -425,7 +421,7 @@ def _evidence(rule: Rule, ctx: Context) -> tuple[tuple[object, dict], ...]:
     if not rule.span or not rule.figures:
         return ()
     window = ctx.window.tail(rule.span).copy()
-    window[VALUE_SIGNALS_COLUMN] = ctx.signal_totals(window)
+    window[VALUE_SIGNALS] = ctx.signal_totals(window)
     # A figure the log never holds for these weeks (no fatigue answered) would be a column of dashes.
     figures = [f for f in rule.figures if f in window.columns and window[f].notna().any()]
     rows: list[tuple[object, dict]] = [

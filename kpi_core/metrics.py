@@ -52,6 +52,15 @@ def count_columns(log: pd.DataFrame) -> list[str]:
     ]
 
 
+def known_sum(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """Row by row, the sum of the written values of those `columns` the frame has (Float64); NA where none of
+    them is written or the frame has none of them: an unknown count is not zero."""
+    held = [c for c in columns if c in frame.columns]
+    if not held:
+        return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    return frame[held].astype("Float64").sum(axis=1, min_count=1)
+
+
 def resolve_key_result(log: pd.DataFrame, key_result: str = "auto") -> str:
     """"auto" = inquiries when the log has any, else reactions; any other id is used as given."""
     if key_result != "auto":
@@ -216,9 +225,7 @@ def weekly_metrics(
         weeks["quality_mean"] = np.where(quality_n > 0, quality_sum / quality_n, np.nan)
 
     # An explicit key result the log lacks is unknown every week, not zero.
-    held = [c for c in key_columns if c in weeks.columns]
-    summed = weeks[held].astype("Float64").sum(axis=1, min_count=1) if held else [pd.NA] * n_weeks
-    weeks["results"] = pd.array(summed, dtype="Int64")
+    weeks["results"] = known_sum(weeks, key_columns).astype("Int64")
     results = weeks["results"].to_numpy(dtype="float64", na_value=np.nan)
     minutes = weeks["minutes"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):

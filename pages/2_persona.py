@@ -75,7 +75,7 @@ for kpi in catalog.available_kpis(plan.persona_id):
     with st.container(border=True):
         use = st.checkbox(f"**{kpi.name[lang]}**" + (t("persona.core_tag", lang) if kpi.core else ""),
                           value=kpi.id in targets, key=state.widget_key(f"use_{kpi.id}"))
-        st.caption(kpi.measures[lang])
+        st.caption(f"{kpi.measures[lang]} — {t(f'personas.direction.{kpi.direction}', lang)}")
         with st.expander(t("persona.why", lang)):
             st.write(kpi.why[lang])
         if use and kpi.direction == "band":  # a range: from … to, both ends met
