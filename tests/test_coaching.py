@@ -433,3 +433,18 @@ def test_the_office_worker_samples_overload_is_named_as_soon_as_coaching_speaks(
     found = [coach(report, budget_minutes=budget, week=w.date()) for w in report.weeks["week_start"].iloc[:3]]
     assert ["burnout_risk" in {m.rule for m in messages} for messages in found] == [False, False, True]
     assert next(m for m in found[2] if m.rule == "burnout_risk").params["case"] == "overload"
+
+
+def test_a_quarter_more_minutes_per_result_exactly_is_a_rising_cost():
+    # 160 minutes for 2 inquiries (80 each), then 200 (100 each): exactly 1.25 times.
+    before = week(inquiries=2, post_minutes=50, reply_minutes=5)
+    at_the_limit = [before] * 11 + [week(inquiries=2, post_minutes=60, reply_minutes=10)]
+    message = next(m for m in run(at_the_limit) if m.rule == "rising_cost")
+    assert (message.params["mpr_from"], message.params["mpr_to"]) == (80.0, 100.0)
+    just_under = [before] * 11 + [week(inquiries=2, post_minutes=60, reply_minutes=9.5)]  # 199 → 99.5
+    assert "rising_cost" not in {m.rule for m in run(just_under)}
+
+
+def test_three_quiet_weeks_are_not_called_steady():
+    quiet = week(inquiries=0, thanks=0, post_reactions=1, reply_reactions=0)  # known zeros, few reactions
+    assert run([HEALTHY] * 9 + [quiet] * 3) == []
