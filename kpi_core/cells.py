@@ -30,6 +30,16 @@ _YEN_SUFFIX = ("円", "yen", "jpy")
 _YEN_MAN = re.compile(r"^(\d+(?:\.\d+)?)万(?:(\d{1,4}))?$")
 
 
+# How Japanese sheets write "none" in a count cell: dashes of every width (－ becomes - under NFKC; ー is the
+# katakana long-vowel mark people type for a dash), なし and N/A. In an optional cell they mean missing.
+NONE_MARKS = frozenset({"-", "ー", "―", "—", "‐", "–", "−", "なし", "無し", "ナシ", "n/a", "na", "none"})
+
+
+def is_none_mark(text: str) -> bool:
+    """True for a cell that says "none" rather than a number (not for an empty cell)."""
+    return clean(text).lower() in NONE_MARKS
+
+
 def clean(text: str) -> str:
     """NFKC (full-width digits and spaces to half width), invisible characters gone, trimmed."""
     return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()

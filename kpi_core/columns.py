@@ -68,13 +68,19 @@ ANALYTICS_SIGNATURES = {
 
 _BRACKETED = re.compile(r"[(\[](?:分|min|mins|minutes|1-5|1〜5|1~5|件|回|数|円|yen|jpy|¥)?[)\]]$")
 _SPACES = re.compile(r"[\s_\-・]+")
+# A note in brackets after the name, as the articles' own sheet writes it: 投入時間(分単位),
+# 直接反応数(いいね、コメント、問い合わせ等), 質的評価(1-5段階で価値提供度を自己評価). Any text inside,
+# half- or full-width brackets (NFKC makes （） half width), nested or not: the name is what comes before.
+_NOTE = re.compile(r"^(.+?)\s*[(\[【「<].*[)\]】」>]$")
 
 
 def header_key(text: str) -> str:
-    """A header reduced for matching: NFKC, lower case, no spaces/underscores, no unit in brackets."""
+    """A header reduced for matching: NFKC, lower case, no spaces/underscores, no unit or note in brackets."""
     key = unicodedata.normalize("NFKC", text).strip().lower()
     key = key.replace("\u200b", "").replace("\ufeff", "")
     key = _BRACKETED.sub("", key).strip()
+    if note := _NOTE.match(key):
+        key = note.group(1)
     return _SPACES.sub("", key)
 
 

@@ -313,6 +313,9 @@ def _validate(body, header, mapping, columns, report, categorize, today, restore
         per_distinct, invalid_distinct = _parse_column(distinct[pos], column.kind)
         invalid = invalid_distinct[codes] if invalid_distinct.any() else np.zeros(n, dtype=bool)
         empty = ~distinct[pos].filled
+        if not column.required and invalid_distinct.any():  # "-", "なし"… in an optional cell: missing, not wrong
+            marks = np.array([cells.is_none_mark(u) for u in distinct[pos].stripped], dtype=bool)
+            empty = empty | marks[codes]
         wrong = invalid & ~empty
         if column.required:
             wrong |= empty & filled
