@@ -1,4 +1,4 @@
-"""The `kpi-coach` command: start the app, check log files, print weekly reports, write CSV templates."""
+"""The `kpi-coach` command: start the app, check log files, print weekly reports, write log templates (CSV or .xlsx)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from kpi_core.messages import LANGS, normalize_lang, t
+
+TEMPLATE_FORMATS = ("csv", "xlsx")
 
 
 def _env_lang() -> str:
@@ -37,6 +39,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help=t("cli.check.help", lang), description=t("cli.check.help", lang))
     add_common(check)
+    check.add_argument("--sheet", metavar="NAME", help=t("cli.sheet", lang))
 
     report = commands.add_parser("report", help=t("cli.report.help", lang),
                                  description=t("cli.report.help", lang))
@@ -50,10 +53,11 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     template.add_argument("--persona", default="office_worker", help=t("cli.persona", lang))
     template.add_argument("--lang", choices=LANGS, default=lang, help=t("cli.lang", lang))
     template.add_argument("-o", "--output", type=Path, help=t("cli.output", lang))
+    template.add_argument("--format", choices=TEMPLATE_FORMATS, default="csv", help=t("cli.format", lang))
     return parser
 
 
-def _read_files(paths: list[str], encoding: str | None, lang: str):
+def _read_files(paths: list[str], encoding: str | None, lang: str, sheet: str | None = None):
     from kpi_core.logbook import read_files
 
     sources = []
@@ -62,7 +66,7 @@ def _read_files(paths: list[str], encoding: str | None, lang: str):
             sources.append((Path(path).name, Path(path).read_bytes()))
         except OSError as error:
             raise UsageError(t("cli.cannot_open", lang, path=path, reason=error.strerror or str(error))) from None
-    return read_files(sources, encoding=encoding)
+    return read_files(sources, encoding=encoding, sheet=sheet)
 
 
 class UsageError(Exception):
@@ -70,7 +74,7 @@ class UsageError(Exception):
 
 
 def _check(args) -> int:
-    batch = _read_files(args.files, args.encoding, args.lang)
+    batch = _read_files(args.files, args.encoding, args.lang, args.sheet)
     out = batch.as_dict(args.lang)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -78,6 +82,8 @@ def _check(args) -> int:
         for report in batch.reports:
             print(t("cli.check.file", args.lang, name=report.name, encoding=report.encoding or "-",
                     separator=repr(report.separator) if report.separator else "-"))
+            if report.sheet:
+                print("  " + t("cli.check.sheet", args.lang, sheet=report.sheet))
             if report.error:
                 print("  " + report.error.message(args.lang))
                 continue
@@ -136,13 +142,15 @@ def _report(args) -> int:
 
 def _template(args) -> int:
     from kpi_core.export import template_csv_bytes
+    from kpi_core.export_xlsx import template_xlsx_bytes
     from kpi_core.personas import default_catalog
 
     catalog = default_catalog()
     if args.persona not in catalog.personas:
         raise UsageError(t("cli.unknown_persona", args.lang, persona=args.persona,
                            known=", ".join(catalog.personas)))
-    data = template_csv_bytes(catalog.template_columns(args.persona), args.lang)
+    write = template_xlsx_bytes if args.format == "xlsx" else template_csv_bytes
+    data = write(catalog.template_columns(args.persona), args.lang)
     if args.output:
         args.output.write_bytes(data)
     else:

@@ -126,15 +126,24 @@ def find_header(text: str, known: set[str]) -> tuple[str, int, list[str]] | None
     """(separator, record index, header cells) of the first record naming two or more known columns."""
     best: tuple[int, str, int, list[str]] | None = None
     for separator in SEPARATORS:
-        for index, record in enumerate(sniff_records(text, separator)):
-            hits = sum(1 for cell in record if header_key(cell) in known)
-            if hits >= 2:
-                if best is None or hits > best[0]:
-                    best = (hits, separator, index, record)
-                break
+        found = header_record(sniff_records(text, separator), known)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = (found[0], separator, found[1], found[2])
     if best is None:
         return None
     return best[1], best[2], best[3]
+
+
+def header_record(records: list[list[str]], known: set[str]) -> tuple[int, int, list[str]] | None:
+    """(known columns named, record index, cells) of the first record naming two or more known columns.
+
+    The one header rule for every format: a CSV's records under each separator, a workbook sheet's first rows.
+    """
+    for index, record in enumerate(records):
+        hits = sum(1 for cell in record if header_key(cell) in known)
+        if hits >= 2:
+            return hits, index, record
+    return None
 
 
 def first_record(text: str) -> list[str]:

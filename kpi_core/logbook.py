@@ -54,8 +54,12 @@ def read_files(
     encoding: str | None = None,
     catalog=None,
     progress: Callable[[int, int, str], None] | None = None,
+    sheet: str | None = None,
 ) -> Batch:
-    """Read (file name, bytes) pairs with every persona's columns known and actions categorised."""
+    """Read (file name, bytes) pairs with every persona's columns known and actions categorised.
+
+    `sheet` names the sheet to read in workbooks (see reader.read_log); CSV files ignore it.
+    """
     if catalog is None:
         from kpi_core.personas import default_catalog
 
@@ -66,6 +70,6 @@ def read_files(
         if progress:
             progress(number, len(sources), name)
         results.append(read_log(data, name, encoding=encoding, extra_columns=extra,
-                                categorize=catalog.category_of))
+                                categorize=catalog.category_of, sheet=sheet))
     log, duplicates = merge_logs([r.rows for r in results])
     return Batch([r.report for r in results], log, duplicates)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi_core import cells, decoding
+from kpi_core import cells, decoding, unzip, workbooks
 from kpi_core.columns import (
     REQUIRED,
     Column,
@@ -27,6 +27,10 @@ MAX_COUNT_PER_ROW = 10**9  # no row of a log counts a billion of anything; far l
 MAX_YEN_PER_ROW = 10**9  # a billion yen (either way: refunds are negative) in one row of a side business is a typo
 FUTURE_DAYS = 7  # a log is of what was done; a week's grace covers time zones and a week planned ahead
 EARLIEST = dt.date(2000, 1, 1)
+# Limits on every file, in any format (issue 11): a log of one person's activities never nears a million rows
+# or 200 columns; a file past them is a wrong file or a crafted one, refused with a message, not a crash.
+MAX_ROWS = 1_000_000
+MAX_COLUMNS = 200
 _INVISIBLE_TABLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 
 
@@ -78,6 +82,8 @@ class FileReport:
     header: list[str] = field(default_factory=list)
     header_row: int | None = None
     rejected_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row, cells as written)
+    sheet: str | None = None  # the workbook sheet read (None for a CSV)
+    sheets: list[str] = field(default_factory=list)  # sheets that all look like logs: the person picks one
 
     def as_dict(self, lang: str) -> dict:
         """The stable form `kpi-coach check --json` prints."""
@@ -92,6 +98,8 @@ class FileReport:
             "ignored_columns": [{"column": c.header, "reason": c.message(lang)} for c in self.ignored_columns],
             "error": self.error.message(lang) if self.error else None,
             "problems": [p.as_dict(lang) for p in self.problems],
+            "sheet": self.sheet,
+            "sheets": list(self.sheets),
         }
 
 
@@ -132,16 +140,24 @@ def read_log(
     extra_columns: tuple[Column, ...] = (),
     categorize=None,
     today: dt.date | None = None,
+    sheet: str | None = None,
 ) -> ReadResult:
-    """Read one activity-log file from its bytes.
+    """Read one activity-log file from its bytes: a CSV/TSV text file or a workbook (.xlsx, .xlsm, .xls, .ods).
 
     `extra_columns` are persona columns the reader should recognise; `categorize` maps an action text to
     a category id (defaults to "other" for everything). Dates after `today` (plus a week's grace) or before
-    EARLIEST are refused as typos.
+    EARLIEST are refused as typos. `sheet` names the workbook sheet to read (by default the one sheet whose
+    header names every required column; when several do, none is read and `report.sheets` lists them).
     """
     report = FileReport(name=name)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         return _file_error(report, "error.empty")
+    workbook = workbooks.workbook_kind(data)
+    if workbook in workbooks.READABLE:
+        return _read_workbook(data, workbook, report, sheet, all_columns(extra_columns), categorize,
+                              today or dt.date.today())
+    if workbook is not None:  # .xlsb, a password-protected workbook, a damaged or other zip
+        return _file_error(report, f"error.workbook_{workbook}")
     kind = decoding.binary_kind(data)
     if kind and not encoding:
         return _file_error(report, f"error.not_text_{kind}")
@@ -167,18 +183,19 @@ def read_log(
     report.separator, header_index_row, header = found
     report.header = header
     report.header_row = header_index_row + 1
+    if len(header) > MAX_COLUMNS:
+        return _too_many_columns(report, len(header))
 
-    mapping, ignored = _map_header(header, index)
-    report.ignored_columns = ignored
-    missing = [c for c in REQUIRED if c.id not in mapping.values()]
-    if missing:
-        platform = analytics_platform(header)
-        if platform:
-            return _file_error(report, "error.analytics_export", platform=platform)
-        return _file_error(report, "error.missing_columns", columns="、".join(c.ja + " / " + c.en for c in missing))
+    mapping = _mapped(report, header, index)
+    if isinstance(mapping, ReadResult):
+        return mapping
 
     try:
-        raw = _parse_table(source, report.separator, len(header))
+        # One row past the limit is parsed, no more: a file over it is refused whole, never read in part.
+        raw = _parse_table(source, report.separator, len(header), rows=header_index_row + 2 + MAX_ROWS)
+        if len(raw) > header_index_row + 1 + MAX_ROWS:
+            lines = source.body.count(b"\n") + (not source.body.endswith(b"\n"))
+            return _too_many_rows(report, max(lines, len(raw)) - header_index_row - 1)
         body = raw.iloc[header_index_row + 1 :]
         return _validate(body, header, mapping, columns, report, categorize, today or dt.date.today(),
                          source.restore)
@@ -187,6 +204,89 @@ def read_log(
         return _file_error(report, "error.encoding", encoding=encoding or "utf-8 / cp932")
     except _UnclosedQuote as unclosed:
         return _file_error(report, "error.unclosed_quote", row=unclosed.row)
+    except _TooWide as wide:
+        return _too_many_columns(report, wide.columns)
+
+
+def _mapped(report: FileReport, header: list[str], index: dict[str, Column]) -> dict[int, str] | ReadResult:
+    """Position → column id of a header that names every required column, else the file's error."""
+    mapping, ignored = _map_header(header, index)
+    report.ignored_columns = ignored
+    missing = [c for c in REQUIRED if c.id not in mapping.values()]
+    if missing:
+        platform = analytics_platform(header)
+        if platform:
+            return _file_error(report, "error.analytics_export", platform=platform)
+        return _file_error(report, "error.missing_columns", columns="、".join(c.ja + " / " + c.en for c in missing))
+    return mapping
+
+
+def _too_many_rows(report: FileReport, rows: int) -> ReadResult:
+    return _file_error(report, "error.too_many_rows", rows=f"{rows:,}", limit=f"{MAX_ROWS:,}")
+
+
+def _too_many_columns(report: FileReport, columns: int) -> ReadResult:
+    return _file_error(report, "error.too_many_columns", columns=f"{columns:,}", limit=f"{MAX_COLUMNS:,}")
+
+
+def _read_workbook(data: bytes, kind: str, report: FileReport, sheet: str | None, columns: tuple[Column, ...],
+                   categorize, today: dt.date) -> ReadResult:
+    """A workbook's log sheet through the same header rules and the same `_validate` as a CSV.
+
+    The sheet is the one whose header (found as in a CSV, among its first rows) names every required column;
+    row numbers are the sheet's own, so a title line or blank rows above the header count as they show.
+    """
+    report.encoding = kind
+    index = header_index(columns)
+    try:
+        if kind != "xls":  # a zip: inflated and measured within limits before calamine reads a byte of it
+            workbooks.check_archive(data, kind, MAX_ROWS, MAX_COLUMNS)
+        book = workbooks.open_workbook(data)
+        names = workbooks.worksheet_names(book)
+        if sheet is not None and sheet not in names:
+            report.sheets = names  # to choose from again
+            return _file_error(report, "error.unknown_sheet", sheet=sheet, sheets="、".join(names))
+        loaded, heads, found, complete = {}, {}, {}, []
+        for name in [sheet] if sheet is not None else names:
+            loaded[name] = workbooks.load_sheet(book, name)
+            heads[name] = workbooks.text_rows(workbooks.sheet_rows(loaded[name], workbooks.HEAD_ROWS))
+            hit = decoding.header_record(heads[name], set(index))
+            if hit is not None:
+                found[name] = hit
+                if all(c.id in _map_header(hit[2], index)[0].values() for c in REQUIRED):
+                    complete.append(name)
+        if len(complete) > 1:
+            report.sheets = complete
+            return _file_error(report, "error.several_sheets", sheets="、".join(complete))
+        chosen = complete[0] if complete else max(found, key=lambda n: found[n][0], default=None)
+        if chosen is None:
+            first = next((row for head in heads.values() for row in head if sum(1 for c in row if c.strip()) > 1),
+                         [])
+            platform = analytics_platform(first)
+            if platform:
+                return _file_error(report, "error.analytics_export", platform=platform)
+            return _file_error(report, "error.no_header", expected=_required_headers())
+        report.sheet = chosen
+        _, header_index_row, header = found[chosen]
+        report.header, report.header_row = header, header_index_row + 1
+        mapping = _mapped(report, header, index)
+        if isinstance(mapping, ReadResult):
+            return mapping
+        height, width = workbooks.sheet_size(loaded[chosen])
+        if width > MAX_COLUMNS:
+            return _too_many_columns(report, width)
+        if height - report.header_row > MAX_ROWS:
+            return _too_many_rows(report, height - report.header_row)
+        body = workbooks.table(workbooks.sheet_rows(loaded[chosen])[report.header_row:], len(header))
+        return _validate(body, header, mapping, columns, report, categorize, today, None)
+    except unzip.TooLarge as error:
+        return _file_error(report, "error.workbook_too_large", megabytes=f"{int(error.limit) // 2**20:,}")
+    except unzip.TooCompressed as error:
+        return _file_error(report, "error.workbook_too_compressed", ratio=f"{error.limit:g}")
+    except unzip.UnzipError:
+        return _file_error(report, "error.workbook_broken")
+    except workbooks.WorkbookError as error:
+        return _file_error(report, f"error.{error.code}", **error.params)
 
 
 def column_letter(position: int) -> str:
@@ -221,6 +321,14 @@ def _map_header(header: list[str], index: dict[str, Column]) -> tuple[dict[int, 
     return mapping, ignored
 
 
+class _TooWide(Exception):
+    """A record with more fields than MAX_COLUMNS: the file is refused before it is parsed that wide."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__(columns)
+        self.columns = columns
+
+
 class _UnclosedQuote(Exception):
     """A quote opened in spreadsheet row `row` and never closed: the rest of the file would be one cell."""
 
@@ -229,7 +337,7 @@ class _UnclosedQuote(Exception):
         self.row = row
 
 
-def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.DataFrame:
+def _parse_table(source: decoding.Source, separator: str, width: int, rows: int | None = None) -> pd.DataFrame:
     """Every record as strings, one row per spreadsheet row (blank lines kept, so row numbers hold).
 
     One spare column catches rows with one field too many; a wider row makes the C parser stop, and then
@@ -242,12 +350,15 @@ def _parse_table(source: decoding.Source, separator: str, width: int) -> pd.Data
         sep=separator, header=None, dtype="category", keep_default_na=False, na_filter=False,
         skip_blank_lines=False, quotechar='"', doublequote=True, engine="c",
         low_memory=False,  # one pass: no chunks of categoricals to merge afterwards
+        nrows=rows,
     )
     try:
         return pd.read_csv(io.BytesIO(source.body), names=list(range(width + 1)), encoding="utf-8", **options)
     except pd.errors.ParserError:
         records = list(csv.reader(io.StringIO(source.body.decode("utf-8"), newline=""), delimiter=separator))
     widest = max((len(record) for record in records), default=0)
+    if widest > MAX_COLUMNS:
+        raise _TooWide(widest)
     try:
         return pd.read_csv(io.BytesIO(source.body), names=list(range(max(widest, width + 1))), encoding="utf-8",
                            **options)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from kpi_core.formats import READ_FORMATS
 from kpi_core.messages import DEFAULT_LANG, t
 
 IDENTITY = ("date", "action", "category")  # what stays the same when a person edits a row in their sheet
 NOT_COMPARED = ("source", "source_row", "upload_id")  # where a row came from, not what it says
 MAX_SHOWN = 24  # characters of a text value shown in an example (a long memo would drown the message)
+# " (1)", "(2)": what a browser or Windows adds to a file's name when the same file is downloaded again.
+_COPY_MARK = re.compile(r"\s*\(\d+\)$")
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,85 @@ class Revision:
     action: str
     category: str | None
     changes: tuple[Change, ...]
+    same_file: bool = True  # the earlier row came from an earlier upload of a file of the same name (file_key)
 
 
-def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revision]:
+@dataclass(frozen=True)
+class Replacement:
+    """What "keep the new ones" does, decided before the person is asked; the page only shows and applies it.
+
+    The earlier versions (`remove`) leave the log, the new versions (`keep`) and every other row stay, and the
+    whole log is backed up first (`backup`) so nothing is lost. Empty when no pair is still true in the log.
+    """
+
+    revisions: tuple[Revision, ...]  # the pairs still true in the log, in the order found (the examples shown)
+    remove: tuple[int, ...]  # row ids of the earlier versions
+    keep: tuple[int, ...]  # row ids of the new versions, one per revision
+    backup: bool  # a backup of the whole log is taken before anything is removed
+
+    @property
+    def same_file(self) -> bool:
+        """True when every earlier version came from an earlier upload of the same file."""
+        return all(r.same_file for r in self.revisions)
+
+    def question(self, lang: str = DEFAULT_LANG) -> str:
+        """What will happen, said before it happens: 「前回アップロードした同じファイルから2行が変わっていました…」."""
+        key = "log.revisions.found" if self.same_file else "log.revisions.found_other"
+        return t(key, lang, count=len(self.remove))
+
+    def done(self, lang: str = DEFAULT_LANG, removed: int | None = None) -> str:
+        """What happened: the new ones kept, the old ones (`removed`, as the workspace counted them) in the backup."""
+        return t("log.revisions.replaced", lang, rows=len(self.remove) if removed is None else removed)
+
+
+@dataclass(frozen=True)
+class UploadCounts:
+    """What storing uploaded files did: rows the reader accepted, rows new to the log, rows already in it."""
+
+    accepted: int = 0
+    added: int = 0
+
+    def plus(self, accepted: int, added: int) -> UploadCounts:
+        """These counts with one more file's."""
+        return UploadCounts(self.accepted + accepted, self.added + added)
+
+    @property
+    def already_here(self) -> int:
+        """Accepted rows the log held already: left as they were, never counted twice."""
+        return self.accepted - self.added
+
+    def message(self, lang: str = DEFAULT_LANG) -> str | None:
+        """「3行はすでに記録にあったので、そのままにしました…」; None when every accepted row was new."""
+        if not self.already_here:
+            return None
+        return t("log.duplicates", lang, count=self.already_here, accepted=self.accepted, added=self.added)
+
+
+def file_key(name: object) -> str:
+    """A file name as it names one sheet: no folder, no known extension, no copy mark; NFKC, case folded.
+
+    `活動記録.csv`, `活動記録 (1).csv` (the same sheet downloaded again) and `活動記録.xlsx` (the workbook itself,
+    now that workbooks are read) are one sheet; `1月.csv` and `2月.csv` are two.
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip().replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = text.rpartition(".")
+    if dot and stem and extension.lower() in READ_FORMATS:
+        text = stem
+    return _COPY_MARK.sub("", text).strip().casefold()
+
+
+def same_file(first: object, second: object) -> bool:
+    """True when both are file names (not missing) that name the same sheet (file_key)."""
+    missing = [v is None or (not isinstance(v, str) and pd.isna(v)) for v in (first, second)]
+    return not any(missing) and file_key(first) == file_key(second)
+
+
+def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame, *, file_name: str | None = None) -> list[Revision]:
     """Pair the rows of one upload (`incoming`) with rows already in the log (`earlier`) they look like edits of.
+
+    `file_name`: the upload's file name; only earlier rows whose `source` is a file of the same name (file_key)
+    are compared, so rows of another file on the same days are never taken for older versions. None compares
+    with every earlier row (the person asked to), and each Revision says whether its pair shares a file.
 
     Within a date+action+category group, exact copies are matched first (they are duplicates, not edits);
     the rows left on each side are then paired one to one, fewest differing values first, so a second post
@@ -50,6 +130,10 @@ def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revisi
                if c not in IDENTITY and c not in NOT_COMPARED]
     # Only rows on the upload's days can pair: this keeps a long log cheap.
     earlier = earlier[earlier["date"].isin(incoming["date"].dropna())]
+    if file_name is not None:
+        earlier = earlier[_from_file(earlier, file_name)]
+    earlier_sources = earlier["source"].to_dict() if "source" in earlier else {}
+    incoming_sources = incoming["source"].tolist() if "source" in incoming else [None] * len(incoming)
     old_groups, new_groups = _groups(earlier, columns), _groups(incoming, columns)
     uploads = earlier["upload_id"].to_dict() if "upload_id" in earlier else {}
     found = []
@@ -57,8 +141,23 @@ def find_revisions(earlier: pd.DataFrame, incoming: pd.DataFrame) -> list[Revisi
         old_left, new_left, copies = _without_copies(old_groups.get(key, []), new_rows)
         for (_, label, old), (position, _, new) in _closest_pairs(old_left, new_left, copies, uploads):
             changes = tuple(Change(c, o, n) for c, o, n in zip(columns, old, new, strict=True) if o != n)
-            found.append((position, Revision(_label(label), key[0], key[1], key[2], changes)))
+            shared = file_name is not None or same_file(earlier_sources.get(label), incoming_sources[position])
+            found.append((position, Revision(_label(label), key[0], key[1], key[2], changes, shared)))
     return [revision for _, revision in sorted(found, key=lambda pair: pair[0])]
+
+
+def decide(revisions: Sequence[Revision], log: pd.DataFrame) -> Replacement:
+    """What keeping the new versions will do to `log` (index = row ids): the pairs still true in it (still_valid),
+    the earlier rows that go, the new rows that stay, and whether a backup is taken first."""
+    valid = still_valid(list(revisions), log)
+    keep: list[int] = []
+    for revision in valid:
+        same_day = log[(log["date"] == pd.Timestamp(revision.date)) & (log["action"] == revision.action)]
+        others = same_day.drop(index=revision.earlier_id, errors="ignore")
+        newer = [_label(label) for label, row in others.iterrows() if _shows(row, revision, "new")]
+        keep.append(next((label for label in newer if label not in keep), newer[0]))  # still_valid: never empty
+    remove = tuple(dict.fromkeys(r.earlier_id for r in valid))
+    return Replacement(tuple(valid), remove, tuple(keep), backup=bool(remove))
 
 
 def still_valid(revisions: list[Revision], log: pd.DataFrame) -> list[Revision]:
@@ -87,6 +186,15 @@ def describe(revision: Revision, lang: str = DEFAULT_LANG, labels: Mapping[str, 
         t("log.revisions.change", lang, column=labels.get(c.column, c.column), old=_shown(c.old, lang),
           new=_shown(c.new, lang)) for c in revision.changes)
     return t("log.revisions.example", lang, date=revision.date, action=revision.action, changes=changes)
+
+
+def _from_file(log: pd.DataFrame, file_name: str) -> pd.Series:
+    """Which rows of `log` came from a file of the same name as `file_name` (one file_key per distinct name)."""
+    if "source" not in log:
+        return pd.Series(False, index=log.index)
+    names = log["source"].astype(object)
+    same = {name: same_file(name, file_name) for name in names.dropna().unique()}
+    return names.map(lambda name: same.get(name, False)).astype(bool)
 
 
 def _plain(value: object) -> object:

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,10 +18,14 @@ from kpi_core.logbook import persona_columns
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.plan import Plan, plan_from_yaml
 from kpi_core.reader import read_log
+from kpi_core.unzip import BrokenZip, TooCompressed, TooLarge, UnzipLimits, read_members
 from kpi_core.workspace_rows import _FIXED_KINDS, FIXED, KINDS, _frame, _kind_family, _prepare, _Rows, _series
 from kpi_core.workspace_schema import SCHEMA_VERSION, _now
 
 MAX_IMPORT_BYTES = 512 * 1024 * 1024  # uncompressed; a hostile zip must not exhaust memory
+# Counted while inflating (kpi_core.unzip), never taken from the zip's directory. Our own exports compress a log
+# about ten times; a zip bomb near a thousand.
+IMPORT_LIMITS = UnzipLimits(member_bytes=MAX_IMPORT_BYTES, total_bytes=MAX_IMPORT_BYTES, ratio=200)
 
 EXPORT_FORMAT = "kpi-coach-workspace"
 EXPORT_VERSION = 1
@@ -138,14 +141,14 @@ def _read_zip(data: bytes) -> tuple[dict[str, bytes] | None, list[WorkspaceProbl
         if MANIFEST not in infos:
             return None, [WorkspaceProblem("import.not_ours")]
         wanted = [name for name in (MANIFEST, PLAN_FILE, LOG_FILE, REVIEWS_FILE, UPLOADS_FILE) if name in infos]
-        if sum(infos[name].file_size for name in wanted) > MAX_IMPORT_BYTES:
-            return None, [WorkspaceProblem("import.too_large", {"megabytes": MAX_IMPORT_BYTES // 2**20})]
-        texts = {}
-        for name in wanted:
-            try:
-                texts[name] = archive.read(name)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-                return None, [WorkspaceProblem("import.broken_file", {"file": name})]
+    try:
+        texts = read_members(data, IMPORT_LIMITS, wanted)
+    except TooLarge as error:
+        return None, [WorkspaceProblem("import.too_large", {"megabytes": int(error.limit) // 2**20})]
+    except TooCompressed as error:
+        return None, [WorkspaceProblem("import.too_compressed", {"file": error.member, "ratio": f"{error.limit:g}"})]
+    except BrokenZip as error:
+        return None, [WorkspaceProblem("import.broken_file", {"file": error.member})]
     return texts, []
 
 

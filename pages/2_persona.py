@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from kpi_core.export import template_csv_bytes
 from kpi_core.measures import chosen_result, key_result_options, result_label
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
@@ -12,6 +11,7 @@ from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 from pages._ui.markdown import literal
 from pages._ui.rubric import rubric_markdown
+from pages._ui.template import template_downloads
 
 lang = page_setup("persona")
 catalog = default_catalog()
@@ -129,15 +129,7 @@ if state.user_edit("persona_income_goal", income_goal, plan.monthly_income_goal)
     plan.monthly_income_goal = None if income_goal is None else int(income_goal)
 
 st.divider()
-st.subheader(t("persona.template", lang))
-st.caption(t("persona.template.help", lang))
-header_lang = st.radio(t("persona.template.lang", lang), ["ja", "en"], horizontal=True, key="template_lang",
-                       format_func=lambda code: t(f"persona.template.lang.{code}", lang))
-st.download_button(t("persona.template.download", lang),
-                   template_csv_bytes(catalog.template_columns(plan.persona_id), header_lang),
-                   file_name=f"activity_log_{plan.persona_id}_{header_lang}.csv", mime="text/csv",
-                   key="template_download", type="primary")
-st.caption(t("rubric.short", lang))  # beside the template, not inside it: in the CSV it would be a row
+template_downloads(lang, catalog, plan.persona_id)  # CSV, and .xlsx with an example row and the rubric
 st.page_link(PAGE_FILES["log"], label=t("persona.to_log", lang), icon="➡️")
 
 finish_page(lang)

@@ -5,26 +5,23 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kpi_core.columns import all_columns
 from kpi_core.export import log_csv_bytes, rejected_csv_bytes
 from kpi_core.localtime import local_time
 from kpi_core.logbook import persona_columns, read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
-from kpi_core.revisions import Revision, describe, find_revisions, still_valid
-from pages._ui import state
+from kpi_core.revisions import UploadCounts, find_revisions
+from pages._ui import revisions, sheets, state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
-from pages._ui.markdown import literal
 from pages._ui.rubric import rubric_markdown
 from pages._ui.tables import readable
+from pages._ui.uploader import log_uploader
 
 ENCODINGS = ("auto", "utf-8", "cp932", "utf-16")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (cp932)", "utf-16": "UTF-16"}
 SEPARATOR_NAMES = {",": "comma", "\t": "tab", ";": "semicolon"}
 EDIT_COLUMNS = ["date", "action", "minutes", "reactions", "quality"]
-PENDING = "log_pending_revisions"  # plain session key: the choice waits across reruns until a button is pressed
-EXAMPLES = 3  # revisions spelled out; the count covers the rest
 
 
 def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
@@ -39,51 +36,6 @@ def keep_provenance(checked: pd.DataFrame, edited: pd.DataFrame, before: pd.Data
     checked.loc[known, "source"] = before.loc[labels[known], "source"].to_numpy()
     checked.loc[known, "source_row"] = before.loc[labels[known], "source_row"].to_numpy()
     return checked
-
-
-def column_labels(lang: str) -> dict[str, str]:
-    """Every log column's name in `lang`: the catalog's name, else the persona template's header."""
-    labels = {}
-    for column in all_columns(persona_columns(catalog)):
-        label = column_label(column.id, lang)
-        labels[column.id] = column.header(lang) if label == column.id else label
-    return labels
-
-
-def remember_revisions(found: list[Revision]) -> None:
-    """Add newly found revisions to the pending ones (one per earlier row) until the person decides."""
-    pending = session.get(PENDING) or []
-    known = {r.earlier_id for r in pending}
-    session[PENDING] = pending + [r for r in found if r.earlier_id not in known]
-
-
-def show_revisions(lang: str) -> None:
-    """Warn about rows that look like edits of earlier rows; replace the earlier ones or keep both."""
-    pending = session.get(PENDING) or []
-    if pending:
-        # Checked on every run: another tab, an edit or a restore may have changed the rows since.
-        pending = session[PENDING] = still_valid(pending, session.ws.load_log(with_ids=True))
-    if not pending:
-        return
-    labels = column_labels(lang)
-    with st.container(border=True):
-        st.warning(t("log.revisions.found", lang, count=len(pending)), icon="🔁")
-        lines = [f"- {literal(describe(r, lang, labels))}" for r in pending[:EXAMPLES]]
-        if len(pending) > EXAMPLES:
-            lines.append(f"- {t('log.revisions.more', lang, count=len(pending) - EXAMPLES)}")
-        st.markdown("\n".join(lines))
-        st.caption(t("log.revisions.backup", lang, count=len(pending)))
-        replace, keep = st.columns(2)
-        if replace.button(t("log.revisions.replace", lang), type="primary", key="revisions_replace"):
-            removed = session.ws.delete_rows([r.earlier_id for r in pending])  # takes a backup first
-            session.log = session.ws.load_log()
-            session[PENDING] = []
-            state.flash(t("log.revisions.replaced", lang, rows=removed))
-            st.rerun()
-        if keep.button(t("log.revisions.keep", lang), key="revisions_keep"):
-            session[PENDING] = []
-            state.flash(t("log.revisions.kept", lang))
-            st.rerun()
 
 
 def show_earlier_uploads(lang: str) -> None:
@@ -120,11 +72,11 @@ st.caption(t("log.intro", lang))
 
 encoding = st.selectbox(t("log.encoding", lang), ENCODINGS, help=t("log.encoding.help", lang),
                         format_func=lambda e: t("log.encoding.auto", lang) if e == "auto" else e)
-uploads = st.file_uploader(t("log.upload", lang), type=["csv", "tsv", "txt"], accept_multiple_files=True,
-                           help=t("log.upload.help", lang), key="log_uploader")
+uploads = log_uploader(lang)
+any_file = revisions.compare_with_any_file(lang)
 
 new = []
-for upload in uploads or []:
+for upload in uploads:
     data = upload.getvalue()
     fingerprint = (upload.name, encoding, hashlib.sha256(data).hexdigest())
     if fingerprint not in session.seen_uploads:
@@ -136,23 +88,24 @@ if new:
     def progress(number: int, total: int, name: str) -> None:
         bar.progress(number / total, text=t("log.reading", lang, name=name))
 
-    duplicates = 0
+    counts = UploadCounts()
     with st.spinner(t("log.reading", lang, name=", ".join(name for _, name, _ in new))):
         for number, (fingerprint, name, data) in enumerate(new):
             progress(number, len(new), name)
-            batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog)
+            batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog,
+                               sheet=sheets.chosen(name))
             report = batch.reports[0]
             # Read before the rows are added: the earlier rows (with their ids) a new row may be an edit of.
             earlier = session.ws.load_log(with_ids=True) if report.accepted else None
             # Saved at once, file by file: a reload or a crash after this line loses nothing.
             added = state.add_rows(batch.log, name, data, report.accepted, report.rejected)
-            duplicates += report.accepted - added
-            if earlier is not None:
-                remember_revisions(find_revisions(earlier, batch.log))
+            counts = counts.plus(report.accepted, added)
+            if earlier is not None:  # edits of rows from a file of the same name, unless the person said otherwise
+                revisions.remember(find_revisions(earlier, batch.log, file_name=None if any_file else name))
             # A file read again (another encoding, say) replaces its earlier card instead of sitting beside it.
             session.uploads = [r for r in session.uploads if r.name != name] + [report]
             session.seen_uploads.add(fingerprint)
-    session.last_duplicates = duplicates
+    session[revisions.COUNTS] = counts
     bar.progress(1.0, text=t("log.read_done", lang, files=len(new)))
 
 for report in reversed(session.uploads):
@@ -163,9 +116,13 @@ for report in reversed(session.uploads):
     with st.expander(f"{icon} {report.name}", expanded=failed):
         if report.error is not None:
             st.error(report.error.message(lang))
+            sheets.ask_sheet(report, lang)
             continue
-        st.caption(t("log.detected", lang, encoding=ENCODING_NAMES.get(report.encoding, report.encoding),
-                     separator=t(f"log.separator.{SEPARATOR_NAMES[report.separator]}", lang)))
+        if report.sheet is not None:
+            sheets.show_sheet(report, lang)
+        else:
+            st.caption(t("log.detected", lang, encoding=ENCODING_NAMES.get(report.encoding, report.encoding),
+                         separator=t(f"log.separator.{SEPARATOR_NAMES[report.separator]}", lang)))
         if no_rows:
             st.warning(t("log.no_rows", lang), icon="📝")
         else:
@@ -191,9 +148,8 @@ for report in reversed(session.uploads):
                 file_name=f"rejected_{report.name}", mime="text/csv", key=f"rejected_{id(report)}",
             )
 
-if session.get("last_duplicates"):
-    st.info(t("log.duplicates", lang, count=session.last_duplicates))
-show_revisions(lang)
+revisions.show_counts(lang)
+revisions.show(lang, catalog)
 show_earlier_uploads(lang)
 
 log = session.log

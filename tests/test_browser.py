@@ -10,7 +10,9 @@ Run: `python -m pytest tests/test_browser.py -q` (or `-m browser`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import re
 import socket
@@ -21,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from playwright.sync_api import Page, expect
 
 from kpi_core.messages import t
@@ -78,11 +81,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    """`streamlit run app.py` on a free port, up until /_stcore/health answers ok; stopped afterwards."""
+@contextlib.contextmanager
+def serve(folder: Path):
+    """`streamlit run app.py` on a free port with its workspace in `folder`, up until /_stcore/health answers ok;
+    stopped afterwards."""
     port = _free_port()
-    server_log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    server_log = folder / "server.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with server_log.open("wb") as out:
@@ -113,6 +117,20 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app for this module's walk: one server, one workspace, shared by the tests that use it."""
+    with serve(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path):
+    """The app on its own server with an empty workspace: what a test sees does not depend on the others."""
+    with serve(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -477,4 +495,55 @@ def test_the_twelfth_week_of_a_sample_asks_what_comes_next(app_url, page):
     expect(page).to_have_url(re.compile(r"/define$"))
     settle(page)
     expect(page.get_by_test_id("stAlert").filter(has_text=ja("define.previous", sentence=""))).to_be_visible()
+    assert not page.page_errors, page.page_errors
+
+
+XLSX_NAME = "活動記録_2025.xlsx"
+
+
+def activity_xlsx() -> bytes:
+    """The worked example as a person keeps it in Excel: dates as date cells, numbers as numbers, a memo.
+
+    Week of 2025-01-06: three posts, 30 minutes each, 2 inquiries; week of 2025-01-13: two posts, 20 minutes
+    each, 2 inquiries → 20 minutes per inquiry in the latest week.
+    """
+    rows = [(dt.datetime(2025, 1, 6), "投稿", 30, 5, 4, 1, "悩みが解決したとDM"),
+            (dt.datetime(2025, 1, 8), "投稿", 30, 3, 3, 0, None),
+            (dt.datetime(2025, 1, 10), "投稿", 30, 8, 5, 1, None),
+            (dt.datetime(2025, 1, 13), "投稿", 20, 2, 4, 1, None),
+            (dt.datetime(2025, 1, 15), "投稿", 20, 6, 5, 1, "①髙橋さんから～相談")]
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        sheet = book.add_worksheet("記録")
+        date = book.add_format({"num_format": "yyyy/m/d"})
+        header = ["日付", "アクション内容", "投入時間(分)", "直接反応数", "質的評価", "問い合わせ数", "メモ"]
+        sheet.write_row(0, 0, header)
+        for number, (day, action, minutes, reactions, quality, inquiries, memo) in enumerate(rows, start=1):
+            sheet.write_datetime(number, 0, day, date)
+            sheet.write_string(number, 1, action)
+            sheet.write_row(number, 2, [minutes, reactions, quality, inquiries])
+            if memo:
+                sheet.write_string(number, 6, memo)
+    return buffer.getvalue()
+
+
+def test_an_excel_workbook_dropped_on_the_log_reaches_the_dashboard(fresh_app_url, page, tmp_path):
+    """The .xlsx itself, not a CSV saved from it: through the real dropzone, its rows counted on the dashboard."""
+    page.goto(f"{fresh_app_url}/log")
+    expect(main_heading(page, ja("log.title"))).to_be_visible()
+    settle(page)
+    book = tmp_path / XLSX_NAME
+    book.write_bytes(activity_xlsx())
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(book)
+    expect(page.get_by_text(f"✅ {XLSX_NAME}")).to_be_visible()  # read, nothing refused
+    settle(page)
+    accepted = page.get_by_test_id("stMetric").filter(has_text=ja("log.accepted"))
+    expect(accepted.get_by_test_id("stMetricValue")).to_have_text("5")
+    expect(page.get_by_role("heading", name=ja("log.current", rows=5))).to_be_visible()
+
+    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    # The date cells became the right weeks, the numbers the right minutes and inquiries.
+    expect(page.get_by_role("heading", name=ja("dashboard.latest", week="2025-01-13"))).to_be_visible()
+    per_result = page.get_by_test_id("stMetric").filter(has_text=ja("dashboard.mpr"))
+    expect(per_result.get_by_test_id("stMetricValue")).to_have_text("20.0")  # 40 minutes / 2 inquiries
     assert not page.page_errors, page.page_errors

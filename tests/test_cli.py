@@ -130,6 +130,24 @@ def test_template_reads_back_through_the_reader(tmp_path, capsys, persona, lang)
     assert template[-1].id == "income" and result.rows["income"].tolist() == [12000]  # last: beside value, never first
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_template_as_xlsx_writes_the_workbook(tmp_path, capsys, lang):
+    import openpyxl
+
+    from kpi_core.personas import default_catalog
+
+    out_path = tmp_path / "template.xlsx"
+    status = run(capsys, "template", "--persona", "freelancer", "--lang", lang, "--format", "xlsx", "-o", str(out_path))
+    assert status[0] == 0
+    book = openpyxl.load_workbook(out_path)
+    assert [c.value for c in book.worksheets[0][1]] == [c.header(lang) for c in
+                                                        default_catalog().template_columns("freelancer")]
+    assert book.worksheets[0]["A2"].is_date and len(book.sheetnames) == 2
+    assert run(capsys, "template", "--format", "ods")[0] == 2  # only csv and xlsx are written
+    help_text = run(capsys, "template", "--lang", lang, "--help")[1]
+    assert "--format {csv,xlsx}" in help_text
+
+
 def test_report_json_includes_coaching(tmp_path, capsys):
     rows = [f"2025/{1 + d // 28}/{1 + d % 28},返信,60,20,3,0,1000" for d in range(0, 35, 2)]
     header = "日付,アクション内容,投入時間(分),直接反応数,質的評価,問い合わせ数,フォロワー数"
@@ -172,3 +190,48 @@ def test_report_text_shows_a_band_as_a_range(tmp_path, capsys):
     assert status == 0
     assert "    ✓ Value-delivering posts: 3.00 / 2.00–4.00" in out.splitlines()
     assert "    ✓ Inquiry rate: 12.50 / 3.00" in out.splitlines()  # 2 inquiries per 16 reactions
+
+
+# ---------------------------------------------------------------- workbooks: --sheet (issue 11)
+
+
+def two_log_sheets(tmp_path):
+    from tests.test_workbooks import HEADER, ROWS, xlsx
+
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(xlsx({"まとめ": [["週", "合計"]], "1月": [HEADER, *ROWS], "2月": [HEADER, ROWS[0]]}))
+    return path
+
+
+def test_check_a_workbook_with_two_log_sheets_asks_for_one(tmp_path, capsys):
+    status, out, _ = run(capsys, "check", str(two_log_sheets(tmp_path)), "--json", "--lang", "en")
+    file = json.loads(out)["files"][0]
+    assert status == 1
+    assert (file["encoding"], file["sheet"], file["sheets"], file["accepted"]) == ("xlsx", None, ["1月", "2月"], 0)
+    assert "1月、2月" in file["error"]
+
+
+def test_check_sheet_chooses_the_sheet_and_the_json_has_the_same_shape(tmp_path, capsys):
+    csv = tmp_path / "log.csv"
+    csv.write_bytes(WORKED)
+    status, out, _ = run(capsys, "check", str(two_log_sheets(tmp_path)), str(csv), "--sheet", "2月", "--json")
+    result = json.loads(out)
+    book, text = result["files"]
+    assert status == 0 and set(book) == set(text)
+    assert (book["encoding"], book["separator"], book["sheet"], book["rows_in"], book["accepted"]) == \
+        ("xlsx", None, "2月", 1, 1)
+    assert (text["sheet"], text["sheets"]) == (None, [])
+    from kpi_core.messages import t
+
+    status, out, _ = run(capsys, "check", str(two_log_sheets(tmp_path)), "--sheet", "2月", "--lang", "ja")
+    assert status == 0 and t("cli.check.sheet", "ja", sheet="2月") in out
+
+
+def test_check_sheet_that_does_not_exist_lists_the_sheets(tmp_path, capsys):
+    status, out, _ = run(capsys, "check", str(two_log_sheets(tmp_path)), "--sheet", "3月", "--lang", "en")
+    assert status == 1 and "3月" in out and "まとめ、1月、2月" in out
+
+
+def test_check_help_names_the_sheet_option(capsys):
+    status, out, _ = run(capsys, "check", "--help")
+    assert status == 0 and "--sheet" in out

@@ -115,8 +115,9 @@ def test_upload_good_and_bad_files_reports_counts_and_rows(lang):
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_workbook_renamed_to_csv_gets_one_clear_message(lang):
+    # A damaged workbook (workbooks themselves are read since issue 11): one message, no crash.
     at = upload(open_page("log", lang), ("book.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00rest"))
-    assert [e.value for e in at.error] == [t("reader.error.not_text_xlsx", lang)]
+    assert [e.value for e in at.error] == [t("reader.error.workbook_broken_zip", lang)]
     assert len(at.session_state["log"]) == 0
 
 
@@ -179,6 +180,14 @@ def test_persona_cards_choose_and_template(lang):
     assert at.session_state["plan"].persona_id == "homemaker"
     assert at.session_state["plan"].kpis, "choosing a persona gives it its KPIs"
     assert t("persona.your_kpis", lang, persona=t("persona.template.lang.ja", "ja")) or True
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_persona_page_offers_the_template_as_xlsx_and_csv(lang):
+    at = open_page("persona", lang)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert list(buttons) == [t("persona.template.download_xlsx", lang), t("persona.template.download", lang)]
+    assert buttons[t("persona.template.download_xlsx", lang)].type == "primary"
 
 
 def test_language_switch_changes_every_label():
