@@ -20,7 +20,7 @@ from kpi_core.columns import (
     header_key,
     is_vanity,
 )
-from kpi_core.messages import t
+from kpi_core.messages import LANGS, t
 
 MAX_MINUTES_PER_ROW = 24 * 60
 MAX_COUNT_PER_ROW = 10**9  # no row of a log counts a billion of anything; far larger would not fit an integer
@@ -76,6 +76,7 @@ class FileReport:
     accepted: int = 0
     rejected: int = 0
     blank: int = 0
+    examples: int = 0  # the template's example row, left in by mistake: set aside, like blank rows
     ignored_columns: list[IgnoredColumn] = field(default_factory=list)
     error: Problem | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -95,6 +96,7 @@ class FileReport:
             "accepted": self.accepted,
             "rejected": self.rejected,
             "blank": self.blank,
+            "examples": self.examples,
             "ignored_columns": [{"column": c.header, "reason": c.message(lang)} for c in self.ignored_columns],
             "error": self.error.message(lang) if self.error else None,
             "problems": [p.as_dict(lang) for p in self.problems],
@@ -403,6 +405,10 @@ def _validate(body, header, mapping, columns, report, categorize, today, restore
     for column in distinct.values():
         filled |= column.filled
     report.blank = int((~filled).sum())
+    example = _example_rows(distinct, mapping)
+    if example is not None:
+        report.examples = int((example & filled).sum())
+        filled &= ~example
 
     problems: list[Problem] = []
     # A row with more fields than the header is rejected whole: its columns cannot be trusted.
@@ -467,6 +473,20 @@ def _validate(body, header, mapping, columns, report, categorize, today, restore
     frame["source"] = pd.Series(pd.array([report.name], dtype="str").take(np.zeros(len(rows), dtype=np.intp)))
     frame["source_row"] = pd.Series(row_numbers[rows].astype("int64"))
     return ReadResult(report, pd.DataFrame(frame, copy=False))  # one fresh 0..n-1 index for all
+
+
+# The memo of the template workbook's example row, in each language (kpi_core/export_xlsx.py writes it).
+_EXAMPLE_MEMOS = frozenset(t("template.example.memo", lang) for lang in LANGS)
+
+
+def _example_rows(distinct: dict, mapping: dict[int, str]) -> np.ndarray | None:
+    """Rows whose memo is the template's example note, or None when the file has no memo column."""
+    position = next((pos for pos, column_id in mapping.items() if column_id == "memo"), None)
+    if position is None:
+        return None
+    memo = distinct[position]
+    is_example = np.array([text in _EXAMPLE_MEMOS for text in memo.stripped], dtype=bool)
+    return is_example[memo.codes] if is_example.any() else None
 
 
 def _kept(kind: str, per_distinct: np.ndarray, codes: np.ndarray, rows: np.ndarray) -> pd.Series:

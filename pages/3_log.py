@@ -131,6 +131,8 @@ for report in reversed(session.uploads):
             cols[1].metric(t("log.accepted", lang), report.accepted)
             cols[2].metric(t("log.rejected", lang), report.rejected)
             cols[3].metric(t("log.blank", lang), report.blank)
+        if report.examples:
+            st.info(t("log.example_row", lang), icon="📝")
         for column in report.ignored_columns:
             st.info(column.message(lang), icon="🙈")
         if report.problems:

@@ -130,10 +130,19 @@ def test_the_template_workbook_reads_back_through_the_reader(persona, lang):
                       today=EXAMPLE_DAY)
     report = result.report
     assert (report.error, report.encoding, report.ignored_columns) == (None, "xlsx", [])
-    assert (report.rows_in, report.accepted, report.rejected) == (1, 1, 0)  # the example row, read as written
+    # The example row left in is set aside, never counted as a real week's activity.
+    assert (report.rows_in, report.accepted, report.rejected, report.examples) == (0, 0, 0, 1)
+    # With its note changed it is an ordinary row, and every cell reads as written.
+    book = openpyxl.load_workbook(io.BytesIO(template_book(persona, lang)))
+    memo = next(cell for cell in book.worksheets[0][2] if cell.value == t("template.example.memo", lang))
+    memo.value = "自分の記録"
+    written = io.BytesIO()
+    book.save(written)
+    result = read_log(written.getvalue(), "mine.xlsx", extra_columns=persona_columns(catalog), today=EXAMPLE_DAY)
+    assert (result.report.rows_in, result.report.accepted, result.report.examples) == (1, 1, 0)
     row = result.rows.iloc[0]
     assert (row["date"], row["minutes"], row["reactions"], row["quality"], row["inquiries"]) == \
         (pd.Timestamp("2025-01-06"), 30, 5, 4, 1)
-    assert row["memo"] == t("template.example.memo", lang) and pd.isna(row["income"])
+    assert row["memo"] == "自分の記録" and pd.isna(row["income"])
     assert [c.id for c in columns if c.kind == "count" and c.id not in ("reactions", "inquiries")
             and row[c.id] != 0] == []
