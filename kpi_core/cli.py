@@ -40,6 +40,7 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     check = commands.add_parser("check", help=t("cli.check.help", lang), description=t("cli.check.help", lang))
     add_common(check)
     check.add_argument("--sheet", metavar="NAME", help=t("cli.sheet", lang))
+    check.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD", help=t("cli.map", lang))
 
     report = commands.add_parser("report", help=t("cli.report.help", lang),
                                  description=t("cli.report.help", lang))
@@ -57,7 +58,23 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _read_files(paths: list[str], encoding: str | None, lang: str, sheet: str | None = None):
+def _map_option(values: list[str], lang: str) -> dict[str, str] | None:
+    """The `--map "header=field"` values as a mapping; a value that cannot be one is a usage error."""
+    if not values:
+        return None
+    from kpi_core.columns import all_columns, header_index
+    from kpi_core.logbook import persona_columns
+    from kpi_core.matching import MappingError, parse_option
+    from kpi_core.personas import default_catalog
+
+    try:
+        return parse_option(values, header_index(all_columns(persona_columns(default_catalog()))))
+    except MappingError as error:
+        raise UsageError(error.message(lang)) from None
+
+
+def _read_files(paths: list[str], encoding: str | None, lang: str, sheet: str | None = None,
+                mapping: dict[str, str] | None = None, column_maps: dict | None = None):
     from kpi_core.logbook import read_files
 
     sources = []
@@ -66,7 +83,7 @@ def _read_files(paths: list[str], encoding: str | None, lang: str, sheet: str | 
             sources.append((Path(path).name, Path(path).read_bytes()))
         except OSError as error:
             raise UsageError(t("cli.cannot_open", lang, path=path, reason=error.strerror or str(error))) from None
-    return read_files(sources, encoding=encoding, sheet=sheet)
+    return read_files(sources, encoding=encoding, sheet=sheet, mapping=mapping, column_maps=column_maps)
 
 
 class UsageError(Exception):
@@ -74,7 +91,8 @@ class UsageError(Exception):
 
 
 def _check(args) -> int:
-    batch = _read_files(args.files, args.encoding, args.lang, args.sheet)
+    mapping = _map_option(args.map, args.lang)  # checked before any file is read
+    batch = _read_files(args.files, args.encoding, args.lang, args.sheet, mapping)
     out = batch.as_dict(args.lang)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -86,7 +104,11 @@ def _check(args) -> int:
                 print("  " + t("cli.check.sheet", args.lang, sheet=report.sheet))
             if report.error:
                 print("  " + report.error.message(args.lang))
+                _print_matching(report.matching, args.lang)
                 continue
+            if report.matching:
+                pairs = ", ".join(f"{h}={f}" for f, h in report.matching.mapping.items() if h)
+                print("  " + t("cli.check.matching.used", args.lang, pairs=pairs))
             print("  " + t("cli.check.counts", args.lang, rows_in=report.rows_in, accepted=report.accepted,
                            rejected=report.rejected, blank=report.blank))
             for column in report.ignored_columns:
@@ -98,6 +120,17 @@ def _check(args) -> int:
                 duplicates=batch.duplicates))
     clean = all(r.error is None and r.rejected == 0 for r in batch.reports)
     return 0 if clean else 1
+
+
+def _print_matching(match, lang: str) -> None:
+    """The file's headers with example values, and how to name the missing columns with --map."""
+    if match is None:
+        return
+    print("  " + t("cli.check.matching", lang, row=match.header_row))
+    for header, samples in zip(match.headers, match.samples, strict=True):
+        print(f"    {header}: {', '.join(samples)}")
+    if match.missing:
+        print("  " + t("cli.check.matching.hint", lang, missing=", ".join(match.missing)))
 
 
 def _load_plan(args):
@@ -126,7 +159,8 @@ def _report(args) -> int:
     from kpi_core.report import weekly_report_json, weekly_report_text
 
     plan, catalog = _load_plan(args)
-    batch = _read_files(args.files, args.encoding, args.lang)
+    # A plan saved by the app remembers how its files' unknown headers were matched: read them the same way.
+    batch = _read_files(args.files, args.encoding, args.lang, column_maps=plan.column_maps)
     for report in batch.reports:
         if report.error:
             print(f"{report.name}: {report.error.message(args.lang)}", file=sys.stderr)

@@ -55,10 +55,14 @@ def read_files(
     catalog=None,
     progress: Callable[[int, int, str], None] | None = None,
     sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    column_maps: dict[str, dict[str, str]] | None = None,
 ) -> Batch:
     """Read (file name, bytes) pairs with every persona's columns known and actions categorised.
 
-    `sheet` names the sheet to read in workbooks (see reader.read_log); CSV files ignore it.
+    `sheet` names the sheet to read in workbooks (see reader.read_log); CSV files ignore it. `mapping`
+    ({field id: header as written}) applies to every file; `column_maps` (the remembered mappings by header
+    signature, `Plan.column_maps`) to each file whose header set has one (see kpi_core.matching).
     """
     if catalog is None:
         from kpi_core.personas import default_catalog
@@ -70,6 +74,7 @@ def read_files(
         if progress:
             progress(number, len(sources), name)
         results.append(read_log(data, name, encoding=encoding, extra_columns=extra,
-                                categorize=catalog.category_of, sheet=sheet))
+                                categorize=catalog.category_of, sheet=sheet, mapping=mapping,
+                                column_maps=column_maps))
     log, duplicates = merge_logs([r.rows for r in results])
     return Batch([r.report for r in results], log, duplicates)

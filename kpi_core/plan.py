@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 import yaml
 
+from kpi_core.columns import all_columns
+from kpi_core.matching import cell_key
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.personas import Checker, Persona, PersonaCatalog, SchemaProblem, default_catalog
 
@@ -72,6 +74,9 @@ class Plan:
     language: str = "ja"  # the language the person last chose for the app
     monthly_income_goal: int | None = None  # yen a calendar month, shown beside value (None = no goal)
     cycle_decisions: list[CycleDecision] = field(default_factory=list)  # end-of-cycle decisions, oldest first
+    # The column-matching step's choices, remembered: header signature (kpi_core.matching.signature) →
+    # {field id: header as written}, applied to the next file with the same header set.
+    column_maps: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- sentences
@@ -142,6 +147,12 @@ def check_plan(plan: Plan, catalog: PersonaCatalog, file: str = "plan.yaml") -> 
         check.add("persona_id", "unknown_persona", area="plan", value=plan.persona_id,
                   known=", ".join(catalog.personas))
         return check.problems
+    columns = {c.id for c in all_columns()} | {c.id for p in catalog.personas.values() for c in p.columns}
+    for signature, mapping in plan.column_maps.items():
+        for field_id in mapping:
+            if field_id not in columns:
+                check.add(f"column_maps.{signature}.{field_id}", "unknown_column", area="plan", value=field_id,
+                          known=", ".join(sorted(columns)))
     for i, choice in enumerate(plan.kpis):
         kpi = catalog.kpi(choice.id, plan.persona_id)
         if kpi is None:
@@ -188,6 +199,9 @@ def plan_to_yaml(plan: Plan) -> str:
         "monthly_income_goal": None if plan.monthly_income_goal is None else int(plan.monthly_income_goal),
         "cycle_decisions": [_decision_document(d) for d in plan.cycle_decisions],
     }
+    if plan.column_maps:  # written only once there is one: a plan without any reads as before
+        document["column_maps"] = {_Quoted(signature): {_Quoted(f): _Quoted(h) for f, h in mapping.items()}
+                                   for signature, mapping in plan.column_maps.items()}
     body = yaml.dump(document, Dumper=_PlanDumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return "# kpi-coach plan\n" + body
 
@@ -218,6 +232,7 @@ _PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minut
               "key_result", "start_date", "rest_weeks", "steps_done", "language", "cycle_decisions")
 
 _PLAN_KEYS += ("monthly_income_goal",)
+_PLAN_KEYS += ("column_maps",)
 
 
 def _text(check: Checker, value: object, path: str) -> str | None:
@@ -294,6 +309,41 @@ def _decisions_from(check: Checker, value: object) -> list[CycleDecision]:
     return decisions
 
 
+def _column_maps_from(check: Checker, value: object) -> dict[str, dict[str, str]]:
+    """Each remembered mapping of field ids to headers; a bad entry is left out and reported (the file is then
+    simply asked about again)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        check.add("column_maps", "expected_mapping", value=value)
+        return {}
+    maps: dict[str, dict[str, str]] = {}
+    for signature, mapping in value.items():
+        path = f"column_maps.{signature}"
+        if not isinstance(signature, str) or not signature.strip():
+            check.add(path, "expected_string", value=signature)
+            continue
+        if not isinstance(mapping, dict):
+            check.add(path, "expected_mapping", value=mapping)
+            continue
+        clean: dict[str, str] = {}
+        for field_id, header in mapping.items():
+            if check.ident(field_id, f"{path}.{field_id}") is None:
+                continue
+            if not isinstance(header, str) or not header.strip():  # kept as written: it is matched as written
+                check.add(f"{path}.{field_id}", "expected_string", value=header)
+                continue
+            same = next((f for f, h in clean.items() if cell_key(h) == cell_key(header)), None)
+            if same is not None:
+                check.add(f"{path}.{field_id}", "column_map_same_header", area="plan", value=header, first=same,
+                          second=field_id)
+                continue
+            clean[field_id] = header
+        if len(clean) == len(mapping):
+            maps[signature] = clean
+    return maps
+
+
 def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, list[SchemaProblem]]:
     """Read a plan; a field with a problem keeps its default and the problem is reported.
 
@@ -327,4 +377,5 @@ def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, lis
         goal = check.field(data, "", "monthly_income_goal", check.number, integer=True)  # whole yen, 0 or more
         plan.monthly_income_goal = None if goal is None else int(goal)
     plan.cycle_decisions = _decisions_from(check, data.get("cycle_decisions"))
+    plan.column_maps = _column_maps_from(check, data.get("column_maps"))
     return plan, check.problems

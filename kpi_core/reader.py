@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpi_core import cells, decoding, unzip, workbooks
+from kpi_core import cells, decoding, matching, unzip, workbooks
 from kpi_core.columns import (
     REQUIRED,
     Column,
@@ -18,7 +18,6 @@ from kpi_core.columns import (
     analytics_platform,
     header_index,
     header_key,
-    is_vanity,
 )
 from kpi_core.messages import LANGS, t
 
@@ -85,6 +84,9 @@ class FileReport:
     rejected_rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (row, cells as written)
     sheet: str | None = None  # the workbook sheet read (None for a CSV)
     sheets: list[str] = field(default_factory=list)  # sheets that all look like logs: the person picks one
+    # What the column-matching step needs (headers, samples, missing fields), when a required column was not
+    # recognised or a mapping was used; None otherwise.
+    matching: matching.ColumnMatch | None = None
 
     def as_dict(self, lang: str) -> dict:
         """The stable form `kpi-coach check --json` prints."""
@@ -102,6 +104,7 @@ class FileReport:
             "problems": [p.as_dict(lang) for p in self.problems],
             "sheet": self.sheet,
             "sheets": list(self.sheets),
+            "matching": self.matching.as_dict() if self.matching else None,
         }
 
 
@@ -143,6 +146,8 @@ def read_log(
     categorize=None,
     today: dt.date | None = None,
     sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    column_maps: dict[str, dict[str, str]] | None = None,
 ) -> ReadResult:
     """Read one activity-log file from its bytes: a CSV/TSV text file or a workbook (.xlsx, .xlsm, .xls, .ods).
 
@@ -150,6 +155,11 @@ def read_log(
     a category id (defaults to "other" for everything). Dates after `today` (plus a week's grace) or before
     EARLIEST are refused as typos. `sheet` names the workbook sheet to read (by default the one sheet whose
     header names every required column; when several do, none is read and `report.sheets` lists them).
+
+    `mapping` ({field id: header as written}) makes those headers those fields (see kpi_core.matching); without
+    it, `column_maps` ({header signature: mapping}, the remembered ones) gives the mapping of a file whose header
+    set has one. When a required column is still not matched, nothing is read and `report.matching` says what
+    the matching step needs.
     """
     report = FileReport(name=name)
     if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -157,7 +167,7 @@ def read_log(
     workbook = workbooks.workbook_kind(data)
     if workbook in workbooks.READABLE:
         return _read_workbook(data, workbook, report, sheet, all_columns(extra_columns), categorize,
-                              today or dt.date.today())
+                              today or dt.date.today(), mapping, column_maps)
     if workbook is not None:  # .xlsb, a password-protected workbook, a damaged or other zip
         return _file_error(report, f"error.workbook_{workbook}")
     kind = decoding.binary_kind(data)
@@ -175,20 +185,25 @@ def read_log(
 
     columns = all_columns(extra_columns)
     index = header_index(columns)
-    found = decoding.find_header(source.head, set(index))
-    if found is None:
-        first = decoding.first_record(source.head)
-        platform = analytics_platform(first)
+    located = _locate(lambda known: decoding.find_header(source.head, known),
+                      lambda: matching.candidate_in_text(source.head), index, mapping, column_maps)
+    if located is None or located.guessed:
+        platform = analytics_platform(decoding.first_record(source.head))
         if platform:
             return _file_error(report, "error.analytics_export", platform=platform)
+    if located is None:
         return _file_error(report, "error.no_header", expected=_required_headers())
-    report.separator, header_index_row, header = found
+    separator, header_index_row, header = located.found
+    below = decoding.sniff_records(source.head, separator)[header_index_row + 1:]
+    if located.guessed and not located.mapping:
+        return _unknown_header(report, header, below, located, index)
+    report.separator = separator
     report.header = header
     report.header_row = header_index_row + 1
     if len(header) > MAX_COLUMNS:
         return _too_many_columns(report, len(header))
 
-    mapping = _mapped(report, header, index)
+    mapping = _mapped(report, header, index, located, below)
     if isinstance(mapping, ReadResult):
         return mapping
 
@@ -210,17 +225,68 @@ def read_log(
         return _too_many_columns(report, wide.columns)
 
 
-def _mapped(report: FileReport, header: list[str], index: dict[str, Column]) -> dict[int, str] | ReadResult:
-    """Position → column id of a header that names every required column, else the file's error."""
-    mapping, ignored = _map_header(header, index)
-    report.ignored_columns = ignored
-    missing = [c for c in REQUIRED if c.id not in mapping.values()]
+@dataclass
+class _Located:
+    """Where a file's header is: `found` is (separator or known names, record index, cells) as the finder gives."""
+
+    found: tuple
+    mapping: dict[str, str | None] | None
+    guessed: bool  # no record named two known columns: the one with the most filled cells is offered
+    remembered: bool  # the mapping is the one remembered for this header set
+
+
+def _locate(find, fallback, index: dict[str, Column], mapping, column_maps) -> _Located | None:
+    """The header by its known names (or, failing that, the candidate for matching) and the mapping that applies.
+
+    A remembered mapping is looked up by the header's signature; a mapping's headers count as known names,
+    so a header of names the reader does not know is found by them.
+    """
+    known = set(index)
+    found, guessed = find(known), False
+    if found is None:
+        found, guessed = fallback(), True
+    if found is None:
+        return None
+    remembered = False
+    if not mapping and column_maps:
+        mapping = column_maps.get(matching.signature(found[2]))
+        remembered = mapping is not None
+    if mapping and (again := find(known | matching.mapped_keys(mapping))) is not None:
+        found, guessed = again, False
+    return _Located(found, mapping, guessed, remembered)
+
+
+def _match_info(header, below, located: _Located, index, positions) -> matching.ColumnMatch:
+    return matching.column_match(header, below, located.found[1] + 1, index, positions, guessed=located.guessed,
+                                 mapping=located.mapping, remembered=located.remembered)
+
+
+def _unknown_header(report: FileReport, header, below, located: _Located, index) -> ReadResult:
+    """No header row found (fewer than two known names): the no-header error, with the row most like a header
+    offered for matching."""
+    report.matching = _match_info(header, below, located, index, matching.match(header, index).positions)
+    return _file_error(report, "error.no_header", expected=_required_headers())
+
+
+def _mapped(report: FileReport, header: list[str], index: dict[str, Column], located: _Located,
+            below: list[list[str]]) -> dict[int, str] | ReadResult:
+    """Position → column id of a header whose named or mapped columns include every required one, else the
+    file's error (with what the matching step needs in `report.matching`)."""
+    found = matching.match(header, index, located.mapping)
+    report.ignored_columns = [IgnoredColumn(cell, reason) for cell, reason in found.ignored]
+    if found.problem is not None:  # the mapping does not fit this file: ask again, from the names matched
+        report.matching = _match_info(header, below, located, index, matching.match(header, index).positions)
+        return _file_error(report, found.problem.code, **found.problem.params)
+    missing = [c for c in REQUIRED if c.id not in found.positions.values()]
     if missing:
         platform = analytics_platform(header)
         if platform:
             return _file_error(report, "error.analytics_export", platform=platform)
+        report.matching = _match_info(header, below, located, index, found.positions)
         return _file_error(report, "error.missing_columns", columns="、".join(c.ja + " / " + c.en for c in missing))
-    return mapping
+    if located.mapping:
+        report.matching = _match_info(header, below, located, index, found.positions)
+    return found.positions
 
 
 def _too_many_rows(report: FileReport, rows: int) -> ReadResult:
@@ -232,7 +298,7 @@ def _too_many_columns(report: FileReport, columns: int) -> ReadResult:
 
 
 def _read_workbook(data: bytes, kind: str, report: FileReport, sheet: str | None, columns: tuple[Column, ...],
-                   categorize, today: dt.date) -> ReadResult:
+                   categorize, today: dt.date, mapping=None, column_maps=None) -> ReadResult:
     """A workbook's log sheet through the same header rules and the same `_validate` as a CSV.
 
     The sheet is the one whose header (found as in a CSV, among its first rows) names every required column;
@@ -251,27 +317,36 @@ def _read_workbook(data: bytes, kind: str, report: FileReport, sheet: str | None
         loaded, heads, found, complete = {}, {}, {}, []
         for name in [sheet] if sheet is not None else names:
             loaded[name] = workbooks.load_sheet(book, name)
-            heads[name] = workbooks.text_rows(workbooks.sheet_rows(loaded[name], workbooks.HEAD_ROWS))
-            hit = decoding.header_record(heads[name], set(index))
+            heads[name] = head = workbooks.text_rows(workbooks.sheet_rows(loaded[name], workbooks.HEAD_ROWS))
+            hit = _locate(lambda known, head=head: decoding.header_record(head, known),
+                          lambda head=head: matching.candidate(head), index, mapping, column_maps)
             if hit is not None:
                 found[name] = hit
-                if all(c.id in _map_header(hit[2], index)[0].values() for c in REQUIRED):
+                positions = matching.match(hit.found[2], index, hit.mapping).positions
+                if (not hit.guessed or hit.mapping) and all(c.id in positions.values() for c in REQUIRED):
                     complete.append(name)
         if len(complete) > 1:
             report.sheets = complete
             return _file_error(report, "error.several_sheets", sheets="、".join(complete))
-        chosen = complete[0] if complete else max(found, key=lambda n: found[n][0], default=None)
-        if chosen is None:
+        # A sheet with a header of known names before one only offered for matching, then the most names.
+        chosen = complete[0] if complete else max(found, key=lambda n: (not found[n].guessed, found[n].found[0]),
+                                                  default=None)
+        if chosen is None or found[chosen].guessed:
             first = next((row for head in heads.values() for row in head if sum(1 for c in row if c.strip()) > 1),
                          [])
             platform = analytics_platform(first)
             if platform:
                 return _file_error(report, "error.analytics_export", platform=platform)
+        if chosen is None:
             return _file_error(report, "error.no_header", expected=_required_headers())
         report.sheet = chosen
-        _, header_index_row, header = found[chosen]
+        located = found[chosen]
+        _, header_index_row, header = located.found
+        below = heads[chosen][header_index_row + 1:]
+        if located.guessed and not located.mapping:
+            return _unknown_header(report, header, below, located, index)
         report.header, report.header_row = header, header_index_row + 1
-        mapping = _mapped(report, header, index)
+        mapping = _mapped(report, header, index, located, below)
         if isinstance(mapping, ReadResult):
             return mapping
         height, width = workbooks.sheet_size(loaded[chosen])
@@ -303,24 +378,6 @@ def column_letter(position: int) -> str:
 
 def _required_headers() -> str:
     return ", ".join(f"{c.ja} / {c.en}" for c in REQUIRED)
-
-
-def _map_header(header: list[str], index: dict[str, Column]) -> tuple[dict[int, str], list[IgnoredColumn]]:
-    """Position → column id for the columns used; the rest reported with a reason."""
-    mapping: dict[int, str] = {}
-    ignored: list[IgnoredColumn] = []
-    for position, cell in enumerate(header):
-        key = header_key(cell)
-        column = index.get(key)
-        if not key:
-            continue  # unnamed columns are checked for content when the rows are read
-        if column is None:
-            ignored.append(IgnoredColumn(cell, "vanity" if is_vanity(cell) else "unknown"))
-        elif column.id in mapping.values():
-            ignored.append(IgnoredColumn(cell, "duplicate"))
-        else:
-            mapping[position] = column.id
-    return mapping, ignored
 
 
 class _TooWide(Exception):

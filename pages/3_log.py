@@ -12,7 +12,7 @@ from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
 from kpi_core.revisions import UploadCounts, find_revisions
-from pages._ui import revisions, sheets, state
+from pages._ui import matching, revisions, sheets, state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
 from pages._ui.rubric import rubric_markdown
 from pages._ui.tables import readable
@@ -93,7 +93,7 @@ if new:
         for number, (fingerprint, name, data) in enumerate(new):
             progress(number, len(new), name)
             batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog,
-                               sheet=sheets.chosen(name))
+                               sheet=sheets.chosen(name), column_maps=session.plan.column_maps)
             report = batch.reports[0]
             # Read before the rows are added: the earlier rows (with their ids) a new row may be an edit of.
             earlier = session.ws.load_log(with_ids=True) if report.accepted else None
@@ -117,12 +117,14 @@ for report in reversed(session.uploads):
         if report.error is not None:
             st.error(report.error.message(lang))
             sheets.ask_sheet(report, lang)
+            matching.ask(report, lang, catalog)  # headers it does not know: which column is which item
             continue
         if report.sheet is not None:
             sheets.show_sheet(report, lang)
         else:
             st.caption(t("log.detected", lang, encoding=ENCODING_NAMES.get(report.encoding, report.encoding),
                          separator=t(f"log.separator.{SEPARATOR_NAMES[report.separator]}", lang)))
+        matching.show_applied(report, lang, catalog)
         if no_rows:
             st.warning(t("log.no_rows", lang), icon="📝")
         else:
@@ -153,6 +155,7 @@ for report in reversed(session.uploads):
 revisions.show_counts(lang)
 revisions.show(lang, catalog)
 show_earlier_uploads(lang)
+matching.show_remembered(lang, catalog)
 
 log = session.log
 st.subheader(t("log.current", lang, rows=len(log)))
