@@ -115,7 +115,8 @@ for report in reversed(session.uploads):
     icon = "⚠️" if failed else "✅"
     with st.expander(f"{icon} {report.name}", expanded=failed):
         if report.error is not None:
-            st.error(report.error.message(lang))
+            if not matching.can_match(report):  # unknown headers are a question below, not a failure
+                st.error(report.error.message(lang))
             sheets.ask_sheet(report, lang)
             matching.ask(report, lang, catalog)  # headers it does not know: which column is which item
             continue

@@ -36,13 +36,19 @@ def _offered(catalog: PersonaCatalog) -> set[str]:
     return {c.id for c in (*CORE_OPTIONAL, *(persona.columns if persona else ()), INCOME)}
 
 
+def can_match(report) -> bool:
+    """True when the file's only trouble is headers the reader does not know, which the step below can answer."""
+    return (report.matching is not None and bool(report.matching.headers) and report.error is not None
+            and report.error.code in ("error.missing_columns", "error.no_header"))
+
+
 def ask(report, lang: str, catalog: PersonaCatalog) -> None:
     """The matching step for a file that could not be read by its header names (nothing when it needs none)."""
     match = report.matching
     if match is None or not match.headers:
         return
     labels = column_labels(catalog, lang)
-    st.caption(t("log.match.intro", lang))
+    st.warning(t("log.match.intro", lang), icon="🧩")
     if match.guessed:
         st.caption(t("log.match.guessed", lang, row=match.header_row))
     st.dataframe(pd.DataFrame({
