@@ -135,7 +135,7 @@ def _print_matching(match, lang: str) -> None:
 
 def _load_plan(args):
     from kpi_core.personas import default_catalog
-    from kpi_core.plan import default_plan, plan_from_yaml
+    from kpi_core.plan import admit_plan, default_plan, plan_from_yaml
 
     catalog = default_catalog()
     if args.plan:
@@ -147,6 +147,14 @@ def _load_plan(args):
         if plan is None:
             details = "; ".join(p.message(args.lang) if hasattr(p, "message") else str(p) for p in problems)
             raise UsageError(t("cli.bad_plan", args.lang, path=args.plan, details=details))
+        # Checked against the personas and columns as an import is: refused with what is wrong; text over its
+        # cap is cut, and said on stderr.
+        plan, wrong, cuts = admit_plan(plan, catalog, str(args.plan))
+        if plan is None:
+            raise UsageError(t("cli.bad_plan", args.lang, path=args.plan,
+                               details="; ".join(p.message(args.lang) for p in wrong)))
+        for cut in cuts:
+            print(f"{args.plan}: {cut.message(args.lang)}", file=sys.stderr)
         return plan, catalog
     persona_id = args.persona or "office_worker"
     if persona_id not in catalog.personas:

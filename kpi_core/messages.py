@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from importlib import resources
 
@@ -9,6 +10,8 @@ import yaml
 
 LANGS = ("ja", "en")
 DEFAULT_LANG = "ja"
+
+_log = logging.getLogger(__name__)
 
 
 @cache
@@ -37,7 +40,25 @@ def normalize_lang(lang: str | None) -> str:
     return head if head in LANGS else DEFAULT_LANG
 
 
+def has(key: str, lang: str = DEFAULT_LANG) -> bool:
+    """True when `key` has a text in `lang` (for a name that falls back to something else when there is none)."""
+    return key in catalog(normalize_lang(lang))
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The text for `key` in `lang`, with `{placeholders}` filled from params."""
-    text = catalog(normalize_lang(lang))[key]
-    return text.format(**params) if params else text
+    """The text for `key` in `lang`, with `{placeholders}` filled from params.
+
+    Never raises: a key missing from the catalog, or a text whose placeholders are not all given, shows the key
+    itself and logs a warning, so one bad string cannot take a whole page down (tests/test_message_keys.py
+    checks that every key the code uses exists in both languages).
+    """
+    lang = normalize_lang(lang)
+    text = catalog(lang).get(key)
+    if text is None:
+        _log.warning("message key %r is missing in %s", key, lang)
+        return str(key)
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as error:
+        _log.warning("message %r in %s cannot be filled (%s: %s)", key, lang, type(error).__name__, error)
+        return str(key)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import math
 from dataclasses import asdict, dataclass, field, fields
 
 import yaml
 
+from kpi_core.bounds import MAX_LONG_CHARS, MAX_SENTENCE_CHARS, MAX_SHORT_CHARS, cut
 from kpi_core.columns import all_columns
 from kpi_core.matching import cell_key
 from kpi_core.messages import DEFAULT_LANG, t
-from kpi_core.personas import Checker, Persona, PersonaCatalog, SchemaProblem, default_catalog
+from kpi_core.personas import VALUE_SIGNALS, Checker, Persona, PersonaCatalog, SchemaProblem, default_catalog
 
 PLAN_VERSION = 1
 SENTENCE_PARTS = ("person", "problem", "solution")
+DEFAULT_PERSONA = "office_worker"  # a fresh plan's persona, and the one a plan whose persona is gone gets
+CUSTOM_KPI_ID = "custom"  # the KPI implied by the value statement (kpi_core.report.custom_kpi)
+AUTO_RESULT = "auto"  # key result "whatever the persona counts by default" (kpi_core.measures.chosen_result)
+# The persona page's budget input takes 30 minutes to 5,000 a week (83 hours: more than anyone has beside a
+# job); a plan outside would not even draw there.
+MIN_BUDGET_MINUTES, MAX_BUDGET_MINUTES = 30, 5_000
+MAX_INCOME_GOAL = 10**10  # yen a month: the persona page's input stops there; more is a typo
 
 
 @dataclass
@@ -32,6 +42,16 @@ class ValueStatement:
     change: str = ""  # hypothesis: what the person does or feels differently once solved
     custom_kpi: str = ""  # the user's own wording of the implied indicator; wins over the generated one
     sentence: str = ""  # the user's own wording of the statement sentence; wins over the generated one
+
+
+# Each statement field's length cap (kpi_core.bounds says why), and the label the define page shows it under.
+STATEMENT_LIMITS = {
+    **dict.fromkeys(("person", "words", "offer"), MAX_SHORT_CHARS),
+    **dict.fromkeys(("situation", "worries", "future", "problem", "solution", "why_me", "change"), MAX_LONG_CHARS),
+    "custom_kpi": MAX_SENTENCE_CHARS, "sentence": MAX_SENTENCE_CHARS,
+}
+STATEMENT_LABELS = {**{name: f"define.field.{name}" for name in STATEMENT_LIMITS},
+                    "custom_kpi": "define.result.custom_kpi", "sentence": "define.result.sentence_edit"}
 
 
 @dataclass
@@ -63,7 +83,7 @@ class Plan:
     """Everything the user decides once and revisits: saved as YAML, read back exactly."""
 
     statement: ValueStatement = field(default_factory=ValueStatement)
-    persona_id: str = "office_worker"
+    persona_id: str = DEFAULT_PERSONA
     kpis: list[KpiChoice] = field(default_factory=list)
     weekly_budget_minutes: int = 300
     week_start: int = 0  # 0 = Monday … 6 = Sunday
@@ -138,31 +158,220 @@ def default_plan(persona: Persona | str, catalog: PersonaCatalog | None = None) 
 
 
 def check_plan(plan: Plan, catalog: PersonaCatalog, file: str = "plan.yaml") -> list[SchemaProblem]:
-    """Problems of a plan against the catalog: an unknown persona, KPIs that persona cannot use."""
+    """Problems of a plan against the catalog and the app's bounds: everything `repair_plan` mends.
+
+    A text over its cap (kpi_core.bounds), a budget, week start or income goal outside what the pages take, a
+    remembered column match naming a field no log has, an unknown persona, KPIs that persona cannot use, a
+    target below zero or not a number, a band whose high end is below its low end, a key result the persona
+    does not count.
+    """
     check = Checker(file)
+    for path, text, limit, _ in _texts(plan):
+        if len(text) > limit:
+            check.add(path, "text_too_long", area="plan", limit=f"{limit:,}", length=f"{len(text):,}")
+    budget = plan.weekly_budget_minutes
+    if not _whole(budget) or not MIN_BUDGET_MINUTES <= budget <= MAX_BUDGET_MINUTES:
+        check.add("weekly_budget_minutes", "out_of_range", area="plan", value=budget, min=MIN_BUDGET_MINUTES,
+                  max=f"{MAX_BUDGET_MINUTES:,}")
+    if not _whole(plan.week_start) or not 0 <= plan.week_start <= 6:
+        check.add("week_start", "out_of_range", area="plan", value=plan.week_start, min=0, max=6)
     goal = plan.monthly_income_goal
-    if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int) or goal < 0):
+    if goal is not None and (not _whole(goal) or goal < 0):
         check.add("monthly_income_goal", "bad_income_goal", area="plan", value=goal)
-    if plan.persona_id not in catalog.personas:
-        check.add("persona_id", "unknown_persona", area="plan", value=plan.persona_id,
-                  known=", ".join(catalog.personas))
-        return check.problems
-    columns = {c.id for c in all_columns()} | {c.id for p in catalog.personas.values() for c in p.columns}
+    elif goal is not None and goal > MAX_INCOME_GOAL:
+        check.add("monthly_income_goal", "out_of_range", area="plan", value=goal, min=0, max=f"{MAX_INCOME_GOAL:,}")
+    columns = _known_columns(catalog)
     for signature, mapping in plan.column_maps.items():
         for field_id in mapping:
             if field_id not in columns:
                 check.add(f"column_maps.{signature}.{field_id}", "unknown_column", area="plan", value=field_id,
                           known=", ".join(sorted(columns)))
+    if plan.persona_id not in catalog.personas:
+        check.add("persona_id", "unknown_persona", area="plan", value=plan.persona_id,
+                  known=", ".join(catalog.personas))
+        return check.problems
     for i, choice in enumerate(plan.kpis):
-        kpi = catalog.kpi(choice.id, plan.persona_id)
-        if kpi is None:
+        kpi = None if choice.id == CUSTOM_KPI_ID else catalog.kpi(choice.id, plan.persona_id)
+        if kpi is None and choice.id != CUSTOM_KPI_ID:
             check.add(f"kpis[{i + 1}].id", "unknown_kpi", area="plan", value=choice.id)
-        elif kpi.direction == "band":
+            continue
+        bad = [name for name in ("target", "target_max") if not _target_ok(getattr(choice, name), name)]
+        for name in bad:
+            check.add(f"kpis[{i + 1}].{name}", "bad_target", area="plan", value=getattr(choice, name))
+        if not bad and kpi is not None and kpi.direction == "band":
             high = choice.target_max if choice.target_max is not None else kpi.target_max
             if high is not None and high < choice.target:
                 check.add(f"kpis[{i + 1}].target_max", "band_max_below_min", area="plan",
                           min=f"{choice.target:g}", max=f"{high:g}")
+    allowed = _results(plan.persona_id, catalog)
+    if plan.key_result not in allowed:
+        check.add("key_result", "unknown_key_result", area="plan", value=plan.key_result, known=", ".join(allowed))
     return check.problems
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _target_ok(value: object, name: str) -> bool:
+    """A target is a number 0 or more; a band's own high end may also be absent (the declared one then)."""
+    if value is None:
+        return name == "target_max"
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
+def _known_columns(catalog: PersonaCatalog) -> set[str]:
+    return {c.id for c in all_columns()} | {c.id for p in catalog.personas.values() for c in p.columns}
+
+
+def _results(persona_id: str, catalog: PersonaCatalog) -> tuple[str, ...]:
+    """The key results a plan of the persona may name: auto, all value signals, or one of them."""
+    return (AUTO_RESULT, VALUE_SIGNALS, *catalog.value_signals(persona_id))
+
+
+def _statements(plan: Plan):
+    """The plan's statement, then each earlier statement kept by a "rewrite" decision, with its cycle number."""
+    yield plan.statement, None
+    for decision in plan.cycle_decisions:
+        if decision.previous_statement is not None:
+            yield decision.previous_statement, decision.cycle
+
+
+def _texts(plan: Plan):
+    """(path, text, cap, cycle) for every text field of the plan's statements."""
+    for statement, cycle in _statements(plan):
+        where = "statement" if cycle is None else f"cycle_decisions[cycle {cycle}].previous_statement"
+        for name, limit in STATEMENT_LIMITS.items():
+            yield f"{where}.{name}", getattr(statement, name), limit, cycle
+
+
+@dataclass(frozen=True)
+class PlanRepair:
+    """One change `repair_plan` made, said to the person in their language.
+
+    `name` is what the change is about: a catalog key (a field's label) or a persona's or KPI's own names.
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+    name: str | dict | None = None
+    detail: SchemaProblem | None = None  # "unreadable": what plan_from_yaml could not read
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        """The change in `lang`."""
+        if isinstance(self.name, dict):
+            named = {"name": self.name.get(lang) or self.name.get(DEFAULT_LANG, "")}
+        else:
+            named = {"name": t(self.name, lang)} if self.name else {}
+        if self.detail is not None:
+            named["detail"] = self.detail.message(lang)
+        return t(f"plan.repair.{self.code}", lang, **self.params, **named)
+
+
+def repair_plan(plan: Plan, catalog: PersonaCatalog) -> tuple[Plan, list[PlanRepair]]:
+    """A copy of the plan that `check_plan` finds nothing wrong with, and each change made to get there.
+
+    For a plan already stored that an upgrade (or a hand edit) made invalid, so no page ever meets it:
+    a text over its cap is cut to it; a budget outside the persona page's range goes to the nearest end, a week
+    start outside Monday–Sunday to Monday, an income goal that cannot be one to none; a remembered column match
+    naming an unknown field is forgotten (the file is asked about again); an unknown persona becomes the
+    default one with its KPIs; a KPI the persona cannot use is dropped; a target below zero or not a number goes
+    back to the KPI's own; a band's reversed ends are swapped; a key result the persona does not count becomes
+    the persona's default. The plan given is left as it was.
+    """
+    plan = copy.deepcopy(plan)
+    changes: list[PlanRepair] = []
+    for statement, cycle in _statements(plan):
+        for name, limit in STATEMENT_LIMITS.items():
+            if len(text := getattr(statement, name)) > limit:
+                setattr(statement, name, cut(text, limit))
+                sizes = {"limit": f"{limit:,}", "length": f"{len(text):,}"}
+                changes.append(PlanRepair("text_cut", sizes, STATEMENT_LABELS[name]) if cycle is None else
+                               PlanRepair("previous_text_cut", {**sizes, "cycle": cycle}, STATEMENT_LABELS[name]))
+    _repair_numbers(plan, changes)
+    columns = _known_columns(catalog)
+    for signature, mapping in list(plan.column_maps.items()):
+        unknown = [f for f in mapping if f not in columns]
+        if unknown:
+            del plan.column_maps[signature]
+            changes.append(PlanRepair("column_map_dropped", {"value": ", ".join(unknown)}))
+    if plan.persona_id not in catalog.personas:
+        fresh = default_plan(DEFAULT_PERSONA if DEFAULT_PERSONA in catalog.personas else next(iter(catalog.personas)),
+                             catalog)
+        own = [c for c in plan.kpis if c.id == CUSTOM_KPI_ID]  # the statement's own KPI belongs to no persona
+        changes.append(PlanRepair("persona_replaced", {"value": plan.persona_id},
+                                  catalog.personas[fresh.persona_id].name))
+        plan.persona_id, plan.kpis, plan.key_result = fresh.persona_id, fresh.kpis + own, fresh.key_result
+    plan.kpis = [c for c in (_repair_kpi(choice, plan.persona_id, catalog, changes) for choice in plan.kpis) if c]
+    if plan.key_result not in _results(plan.persona_id, catalog):
+        changes.append(PlanRepair("key_result_reset", {"value": plan.key_result}))
+        plan.key_result = catalog.personas[plan.persona_id].key_result
+    return plan, changes
+
+
+def _repair_numbers(plan: Plan, changes: list[PlanRepair]) -> None:
+    budget = plan.weekly_budget_minutes
+    if not _whole(budget) or not MIN_BUDGET_MINUTES <= budget <= MAX_BUDGET_MINUTES:
+        finite = isinstance(budget, int | float) and not isinstance(budget, bool) and math.isfinite(budget)
+        plan.weekly_budget_minutes = (int(min(max(budget, MIN_BUDGET_MINUTES), MAX_BUDGET_MINUTES)) if finite
+                                      else Plan().weekly_budget_minutes)
+        changes.append(PlanRepair("budget_changed", {"value": budget, "minutes": plan.weekly_budget_minutes}))
+    if not _whole(plan.week_start) or not 0 <= plan.week_start <= 6:
+        changes.append(PlanRepair("week_start_reset", {"value": plan.week_start}))
+        plan.week_start = 0
+    goal = plan.monthly_income_goal
+    if goal is not None and (not _whole(goal) or not 0 <= goal <= MAX_INCOME_GOAL):
+        changes.append(PlanRepair("income_goal_dropped", {"value": goal}))
+        plan.monthly_income_goal = None
+
+
+def _repair_kpi(choice: KpiChoice, persona_id: str, catalog: PersonaCatalog,
+                changes: list[PlanRepair]) -> KpiChoice | None:
+    if choice.id == CUSTOM_KPI_ID:
+        kpi, declared, names = None, 1.0, STATEMENT_LABELS["custom_kpi"]  # the persona page's first target
+    else:
+        kpi = catalog.kpi(choice.id, persona_id)
+        if kpi is None:
+            changes.append(PlanRepair("kpi_dropped", {"value": choice.id}))
+            return None
+        declared, names = kpi.target, kpi.name
+    if not _target_ok(choice.target, "target") or not _target_ok(choice.target_max, "target_max"):
+        changes.append(PlanRepair("target_reset", {"value": choice.target}, names))
+        choice = KpiChoice(choice.id, float(declared), None)
+    if kpi is not None and kpi.direction == "band":
+        high = choice.target_max if choice.target_max is not None else kpi.target_max
+        if high is not None and high < choice.target:
+            changes.append(PlanRepair("band_swapped", {"min": f"{choice.target:g}", "max": f"{high:g}"}, names))
+            choice = KpiChoice(choice.id, float(high), float(choice.target))
+    return choice
+
+
+def read_stored_plan(text: str, catalog: PersonaCatalog) -> tuple[Plan, list[PlanRepair]]:
+    """A plan saved earlier (perhaps by an older version) as this version can use it, with what was changed:
+    a field plan_from_yaml cannot read keeps its default (a text that is no plan at all gives the default plan),
+    then `repair_plan` mends the rest."""
+    plan, problems = plan_from_yaml(text)
+    changes = [PlanRepair("unreadable", detail=problem) for problem in problems]
+    if plan is None:
+        plan = default_plan(DEFAULT_PERSONA if DEFAULT_PERSONA in catalog.personas else next(iter(catalog.personas)),
+                            catalog)
+    plan, repairs = repair_plan(plan, catalog)
+    return plan, changes + repairs
+
+
+def admit_plan(plan: Plan, catalog: PersonaCatalog, file: str = "plan.yaml"
+               ) -> tuple[Plan | None, list[SchemaProblem], list[PlanRepair]]:
+    """A plan arriving from a file (an import, a restore, the CLI's --plan): (None, what is wrong, []) when
+    check_plan finds anything but over-long text; else (the plan with such text cut to its cap, [], the cuts).
+
+    Text is the person's own and stays whole up to the cap, so a backup is not refused for a long note; a plan
+    whose persona, KPIs or numbers the app cannot use is refused, so nothing changes behind the person's back.
+    """
+    problems = [p for p in check_plan(plan, catalog, file) if p.code != "text_too_long"]
+    if problems:
+        return None, problems, []
+    repaired, changes = repair_plan(plan, catalog)
+    return repaired, [], changes
 
 
 # ---------------------------------------------------------------- YAML

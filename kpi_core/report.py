@@ -14,9 +14,7 @@ from kpi_core.measures import Measures, column_name, explain, resolve, result_la
 from kpi_core.messages import LANGS, t
 from kpi_core.metrics import WeeklyReport, latest_change, weekly_metrics
 from kpi_core.personas import Formula, Kpi, Part, PersonaCatalog, default_catalog
-from kpi_core.plan import Plan, custom_kpi_name
-
-CUSTOM_KPI_ID = "custom"
+from kpi_core.plan import CUSTOM_KPI_ID, Plan, custom_kpi_name
 
 
 def custom_kpi(plan: Plan, target: float) -> Kpi:

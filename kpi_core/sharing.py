@@ -11,7 +11,8 @@ import pandas as pd
 
 from kpi_core.coaching import show
 from kpi_core.export import csv_bytes
-from kpi_core.messages import DEFAULT_LANG, normalize_lang, t
+from kpi_core.markdown import literal
+from kpi_core.messages import DEFAULT_LANG, has, normalize_lang, t
 from kpi_core.metrics import WeeklyReport
 from kpi_core.smoothing import DEFAULT_HALF_LIFE_WEEKS, smoothed_minutes_per_result
 
@@ -84,10 +85,8 @@ class ShareReport:
             return str(name.get(normalize_lang(lang)) or next(iter(name.values()), figure))
         if name:
             return str(name)
-        try:
-            return t(f"coaching.figure.{figure}", lang)
-        except KeyError:
-            return figure
+        key = f"coaching.figure.{figure}"
+        return t(key, lang) if has(key, lang) else figure
 
     def title(self, lang: str = DEFAULT_LANG) -> str:
         """「週次レポート(…〜…)」 / "Weekly report (… – …)"."""
@@ -100,8 +99,10 @@ class ShareReport:
 
     def markdown(self, lang: str = DEFAULT_LANG) -> str:
         """The report as Markdown: title, why, value indicators, KPIs, then the conventional figures."""
+        # The person's text (KPI names, typed figures and notes, column names) is escaped: literal() (for a
+        # file: no invisible joiners, a figure copied out of it is what was typed).
         lines = [f"# {self.title(lang)}", "", t("sharing.intro", lang), "",
-                 t("sharing.key_result", lang, result=self.name(self.key_result, lang)), ""]
+                 t("sharing.key_result", lang, result=_escaped(self.name(self.key_result, lang))), ""]
         if self.rest_weeks:
             lines += [t("sharing.rest_weeks", lang, count=self.rest_weeks), ""]
         now, before = t(f"sharing.column.now.{self.period}", lang), t(f"sharing.column.previous.{self.period}", lang)
@@ -115,12 +116,12 @@ class ShareReport:
                 lines += [t("sharing.conventional.note", lang), ""]
             if section == "kpi":
                 header = [indicator, now, t("sharing.column.target", lang), t("sharing.column.note", lang)]
-                body = [[self.label(r, lang), _md(r.value, lang), _target(r, _md, lang), self._note(r, lang)]
-                        for r in rows]
+                body = [[_escaped(self.label(r, lang)), _md(r.value, lang), _target(r, _md, lang),
+                         _escaped(self._note(r, lang))] for r in rows]
             else:
                 header = [indicator, now, before, change, t("sharing.column.note", lang)]
-                body = [[self.label(r, lang), _md(r.value, lang), _md(r.previous, lang),
-                         _md(r.change, lang, signed=True), r.note] for r in rows]
+                body = [[_escaped(self.label(r, lang)), _md(r.value, lang), _md(r.previous, lang),
+                         _md(r.change, lang, signed=True), _escaped(r.note)] for r in rows]
             lines += [_md_row(header), "|" + "---|" + "---:|" * (len(header) - 2) + "---|"]
             lines += [_md_row(cells) for cells in body] + [""]
         return "\n".join(lines)
@@ -150,12 +151,16 @@ def _md(value: object, lang: str, signed: bool = False) -> str:
         return "—"
     if signed and isinstance(value, (int, float)) and value > 0:
         return "+" + show(_round(value), lang)
-    return show(_round(value), lang) if isinstance(value, (int, float)) else str(value)
+    return show(_round(value), lang) if isinstance(value, (int, float)) else _escaped(value)  # a typed figure
+
+
+def _escaped(text: object) -> str:
+    return literal(text, screen=False)
 
 
 def _md_row(cells: Sequence[str]) -> str:
-    # A pipe or a line break in a typed label would break the table.
-    return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+    # A line break in a typed label would break the table (a pipe is escaped by literal() with the rest).
+    return "| " + " | ".join(str(c).replace("\r", " ").replace("\n", " ") for c in cells) + " |"
 
 
 def _round(value: float) -> float | int:

@@ -17,17 +17,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpi_core.bounds import ReviewRepair, repair_reviews
 from kpi_core.localtime import local_time
 from kpi_core.messages import DEFAULT_LANG, t
-from kpi_core.plan import Plan, plan_from_yaml, plan_to_yaml
+from kpi_core.personas import PersonaCatalog, default_catalog
+from kpi_core.plan import Plan, PlanRepair, plan_from_yaml, plan_to_yaml, read_stored_plan
 from kpi_core.workspace_bundle import (
     _UPLOAD_FIELDS,
+    ImportFile,
     WorkspaceProblem,
     _Bundle,
     _Content,
     _plan_parts,
     _read_bundle,
     _zip,
+    read_import,
 )
 from kpi_core.workspace_rows import (
     _columns,
@@ -50,7 +54,7 @@ FILE_NAME = "workspace.sqlite3"
 BUSY_TIMEOUT_S = 10.0  # how long one write waits for another tab's write before retrying
 LOCK_RETRIES = 5
 MAX_BACKUPS = 30  # oldest dropped first, so automatic backups cannot fill the disk
-BACKUP_REASONS = ("manual", "replace_log", "delete_rows", "import_replace", "restore", "reset_plan")
+BACKUP_REASONS = ("manual", "replace_log", "delete_rows", "import_replace", "restore", "reset_plan", "repair")
 
 
 # ---------------------------------------------------------------- plain values
@@ -366,6 +370,31 @@ class Workspace:
             row = self._conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
         return None if row is None else plan_from_yaml(row[0])[0]
 
+    def load_checked_plan(self, catalog: PersonaCatalog | None = None) -> tuple[Plan | None, list[PlanRepair]]:
+        """The saved plan as this version can use it (kpi_core.plan.repair_plan), with what was changed.
+
+        A plan an upgrade made invalid (a persona gone, a KPI renamed, a cap lowered) is repaired and saved back,
+        after a backup of the workspace as it was ("repair"); the next load finds it valid and says nothing.
+        """
+        catalog = catalog or default_catalog()
+        with self._lock:
+            row = self._conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
+        if row is None:
+            return None, []
+        plan, changes = read_stored_plan(row[0], catalog)
+        if not changes:
+            return plan, []
+        with self._write() as conn:  # read again under the write lock: another tab may have repaired it already
+            row = conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
+            if row is None:
+                return None, []
+            plan, changes = read_stored_plan(row[0], catalog)
+            if changes:
+                self._backup(conn, "repair")
+                conn.execute("INSERT OR REPLACE INTO plan (id, yaml, saved_at) VALUES (1, ?, ?)",
+                             (plan_to_yaml(plan), _now()))
+        return plan, changes
+
     def save_plan(self, plan: Plan) -> None:
         """Save the plan (as its YAML text)."""
         text = plan_to_yaml(plan)
@@ -465,6 +494,21 @@ class Workspace:
         with self._lock:
             return _reviews(self._conn)
 
+    def load_checked_reviews(self) -> tuple[dict[str, dict], list[ReviewRepair]]:
+        """The reviews as the pages can show them (kpi_core.bounds.repair_reviews), with what was changed: a text
+        over its cap (stored before the cap existed) is cut, and saved so after a backup ("repair")."""
+        reviews, changes = repair_reviews(self.load_reviews())
+        if not changes:
+            return reviews, []
+        with self._write() as conn:  # again under the write lock: another tab may have done it already
+            reviews, changes = repair_reviews(_reviews(conn))
+            if changes:
+                self._backup(conn, "repair")
+                conn.executemany("INSERT OR REPLACE INTO reviews (week_start, fields, saved_at) VALUES (?, ?, ?)",
+                                 [(week, json.dumps(reviews[week], ensure_ascii=False), _now())
+                                  for week in dict.fromkeys(c.week for c in changes)])
+        return reviews, changes
+
     def save_review(self, week_iso: str, fields: Mapping[str, object]) -> None:
         """Save one week's review fields (plain JSON values), replacing what that week had."""
         week = dt.date.fromisoformat(week_iso).isoformat()
@@ -529,9 +573,11 @@ class Workspace:
             content = _snapshot(conn)
         return _zip(content)
 
-    def preview_import(self, zip_bytes: bytes) -> ImportPreview:
-        """What importing the zip would change, without changing anything; problems when it cannot be used."""
-        bundle, problems = _read_bundle(zip_bytes)
+    def preview_import(self, zip_bytes: bytes | ImportFile) -> ImportPreview:
+        """What importing the zip (its bytes, or the zip already read by read_import) would change, without
+        changing anything; problems when it cannot be used."""
+        read = zip_bytes if isinstance(zip_bytes, ImportFile) else read_import(zip_bytes)
+        bundle, problems = read.bundle, read.problems
         if bundle is None:
             return ImportPreview(problems=tuple(problems))
         with self._read() as conn:
@@ -554,12 +600,14 @@ class Workspace:
             rows_here=here.n, reviews_here=len(reviews), plan_parts=_plan_parts(plan, bundle.plan),
         )
 
-    def import_zip(self, zip_bytes: bytes, mode: str = "merge") -> ImportResult:
-        """Import an export zip. merge: add missing rows, reviews of new weeks, the plan if there is none;
-        replace: back up, then make the workspace exactly the file's content."""
+    def import_zip(self, zip_bytes: bytes | ImportFile, mode: str = "merge") -> ImportResult:
+        """Import an export zip (its bytes, or the zip already read by read_import). merge: add missing rows,
+        reviews of new weeks, the plan if there is none; replace: back up, then make the workspace exactly the
+        file's content. A file with blocking problems raises WorkspaceImportError and changes nothing."""
         if mode not in ("merge", "replace"):
             raise ValueError(f"mode must be 'merge' or 'replace', got {mode!r}")
-        bundle, problems = _read_bundle(zip_bytes)
+        read = zip_bytes if isinstance(zip_bytes, ImportFile) else read_import(zip_bytes)
+        bundle, problems = read.bundle, read.problems
         if bundle is None:
             raise WorkspaceImportError(problems)
         with self._write() as conn:

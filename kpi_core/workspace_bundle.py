@@ -12,17 +12,22 @@ from dataclasses import dataclass, field
 import pandas as pd
 import yaml
 
+from kpi_core.bounds import repair_reviews
 from kpi_core.columns import Column, all_columns
 from kpi_core.export import log_csv_bytes
 from kpi_core.logbook import persona_columns
 from kpi_core.messages import DEFAULT_LANG, t
-from kpi_core.plan import Plan, plan_from_yaml
+from kpi_core.plan import Plan, admit_plan, plan_from_yaml
 from kpi_core.reader import read_log
 from kpi_core.unzip import BrokenZip, TooCompressed, TooLarge, UnzipLimits, read_members
 from kpi_core.workspace_rows import _FIXED_KINDS, FIXED, KINDS, _frame, _kind_family, _prepare, _Rows, _series
 from kpi_core.workspace_schema import SCHEMA_VERSION, _now
 
-MAX_IMPORT_BYTES = 512 * 1024 * 1024  # uncompressed; a hostile zip must not exhaust memory
+# Uncompressed, all members together. Our export of the reader's largest log (1,000,000 rows, kpi_core.reader
+# MAX_ROWS) is about 80 MB of CSV (80 bytes a row, measured on ten years of ten-column logs); 128 MB leaves room
+# for wider rows and longer memos, and keeps what a refused file can cost the importing process well under
+# 200 MB (tests/test_import_bounds.py measures it in a subprocess).
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
 # Counted while inflating (kpi_core.unzip), never taken from the zip's directory. Our own exports compress a log
 # about ten times; a zip bomb near a thousand.
 IMPORT_LIMITS = UnzipLimits(member_bytes=MAX_IMPORT_BYTES, total_bytes=MAX_IMPORT_BYTES, ratio=200)
@@ -197,12 +202,20 @@ def _plan_parts(here: Plan | None, there: Plan | None) -> tuple[str, ...]:
 
 
 def _read_plan(text: bytes | None) -> tuple[Plan | None, list[WorkspaceProblem]]:
+    """The plan, read and checked against the personas and columns (kpi_core.plan.admit_plan): one blocking
+    problem per thing wrong (a field that cannot be read, an unknown persona, KPI, key result or column, a bad
+    band or number), so nothing is imported; text over its cap is cut, and said."""
+    from kpi_core.personas import default_catalog
+
     if text is None:
         return None, []
     plan, problems = plan_from_yaml(text.decode("utf-8-sig"), PLAN_FILE)
     if plan is None:
         return None, [WorkspaceProblem("import.bad_plan", detail=problems[0] if problems else None)]
-    return plan, [WorkspaceProblem("import.plan_problem", blocking=False, detail=p) for p in problems]
+    plan, wrong, cuts = admit_plan(plan, default_catalog(), PLAN_FILE)
+    if problems or plan is None:
+        return None, [WorkspaceProblem("import.plan_invalid", detail=p) for p in [*problems, *wrong]]
+    return plan, [WorkspaceProblem("import.plan_cut", blocking=False, detail=c) for c in cuts]
 
 
 def _read_log(text: bytes, columns: list[tuple[str, str]]) -> tuple[_Rows | None, int, list[WorkspaceProblem]]:
@@ -251,7 +264,18 @@ def _read_reviews(text: bytes) -> tuple[dict | None, list[WorkspaceProblem]]:
         if not isinstance(fields, dict | None):
             return None, [WorkspaceProblem("import.bad_reviews")]
         checked[week] = fields or {}
-    return checked, []
+    return _cut_reviews(checked)
+
+
+def _cut_reviews(reviews: dict[str, dict]) -> tuple[dict | None, list[WorkspaceProblem]]:
+    """Reviews with each typed text within its cap (kpi_core.bounds.repair_reviews): longer text is cut and said;
+    a text field holding something other than text (a hand edit) refuses the file, so nothing changes."""
+    reviews, changes = repair_reviews(reviews)
+    wrong = [WorkspaceProblem("import.review_not_text", {"week": c.week, "field": c.field})  # as the file names it
+             for c in changes if not c.cut]
+    if wrong:
+        return None, wrong
+    return reviews, [WorkspaceProblem("import.review_cut", blocking=False, detail=c) for c in changes]
 
 
 _UPLOAD_FIELDS = ("id", "file_name", "sha256", "read_at", "rows_accepted", "rows_rejected", "rows_added")
@@ -270,6 +294,22 @@ def _read_uploads(text: bytes | None) -> tuple[list[dict], list[WorkspaceProblem
     if not ok:  # only provenance is lost: the rows stay, without their upload link
         return [], [WorkspaceProblem("import.bad_uploads", blocking=False)]
     return [{k: u.get(k) for k in _UPLOAD_FIELDS} for u in uploads], []
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    """An export zip read once: the page keeps it while the person decides, and previews and imports from it
+    (kpi_core.workspace.Workspace.preview_import / import_zip) without reading the bytes again."""
+
+    bundle: _Bundle | None  # None when it cannot be imported (problems say why)
+    problems: tuple[WorkspaceProblem, ...]
+    size: int  # bytes of the zip as uploaded
+
+
+def read_import(data: bytes) -> ImportFile:
+    """Read and check an export zip (bounded unzip, the plan admitted, the log read, the reviews capped)."""
+    bundle, problems = _read_bundle(data)
+    return ImportFile(bundle, tuple(problems), len(data))
 
 
 def _read_bundle(data: bytes) -> tuple[_Bundle | None, list[WorkspaceProblem]]:

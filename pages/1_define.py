@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi_core.cycle_story import previous_sentence
 from kpi_core.messages import t
-from kpi_core.plan import custom_kpi_name, statement_sentence
+from kpi_core.plan import STATEMENT_LIMITS, custom_kpi_name, statement_sentence
 from kpi_core.statement_advice import statement_advice
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
@@ -46,7 +46,7 @@ def placeholder(field: str) -> str:
 
 for field in fields:
     widget = st.text_area if field in LONG_FIELDS else st.text_input
-    value = widget(t(f"define.field.{field}", lang), value=getattr(statement, field),
+    value = widget(t(f"define.field.{field}", lang), value=getattr(statement, field), max_chars=STATEMENT_LIMITS[field],
                    placeholder=placeholder(field), key=state.widget_key(f"define_{field}"))
     # Copied into the plan at once (saved at the end of the run), so leaving the page or the step loses nothing.
     if state.user_edit(f"define_{field}", value, getattr(statement, field)):
@@ -58,11 +58,13 @@ if fields:
 if name == "result":
     generated = statement_sentence(replace(statement, sentence=""), lang)
     sentence = st.text_area(t("define.result.sentence_edit", lang), value=statement.sentence or generated,
+                            max_chars=STATEMENT_LIMITS["sentence"],
                             key=state.widget_key("define_sentence"))
     # Only a real edit is kept, so the generated sentence follows later answers and the language.
     statement.sentence = "" if sentence == generated else sentence
     suggested = custom_kpi_name(replace(statement, custom_kpi=""), lang)
     edited = st.text_input(t("define.result.custom_kpi", lang), value=statement.custom_kpi or suggested,
+                           max_chars=STATEMENT_LIMITS["custom_kpi"],
                            help=t("define.result.custom_kpi.help", lang), key=state.widget_key("define_custom_kpi"))
     statement.custom_kpi = "" if edited == suggested else edited
     st.page_link(PAGE_FILES["persona"], label=t("define.to_persona", lang), icon="➡️")

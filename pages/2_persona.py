@@ -5,7 +5,14 @@ import streamlit as st
 from kpi_core.measures import chosen_result, key_result_options, result_label
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
-from kpi_core.plan import KpiChoice, custom_kpi_name, default_plan
+from kpi_core.plan import (
+    MAX_BUDGET_MINUTES,
+    MAX_INCOME_GOAL,
+    MIN_BUDGET_MINUTES,
+    KpiChoice,
+    custom_kpi_name,
+    default_plan,
+)
 from kpi_core.report import CUSTOM_KPI_ID
 from pages._ui import state
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
@@ -49,7 +56,8 @@ st.divider()
 st.subheader(t("persona.your_kpis", lang, persona=persona.name[lang]))
 
 budget = int(st.number_input(
-    t("persona.budget", lang), min_value=30, max_value=5000, step=30, value=int(plan.weekly_budget_minutes),
+    t("persona.budget", lang), min_value=MIN_BUDGET_MINUTES, max_value=MAX_BUDGET_MINUTES, step=30,
+    value=int(plan.weekly_budget_minutes),
     help=t("persona.budget.help", lang), key=state.widget_key("persona_budget")))
 if state.user_edit("persona_budget", budget, plan.weekly_budget_minutes):
     plan.weekly_budget_minutes = budget
@@ -122,7 +130,7 @@ with st.expander(t("rubric.title", lang)):  # how to give the 質的評価 every
 st.divider()
 st.subheader(t("persona.income_goal.title", lang))
 income_goal = st.number_input(
-    t("persona.income_goal", lang), min_value=0, max_value=10**10, step=10_000, value=plan.monthly_income_goal,
+    t("persona.income_goal", lang), min_value=0, max_value=MAX_INCOME_GOAL, step=10_000, value=plan.monthly_income_goal,
     placeholder=t("persona.income_goal.placeholder", lang), help=t("persona.income_goal.help", lang),
     key=state.widget_key("persona_income_goal"))
 if state.user_edit("persona_income_goal", income_goal, plan.monthly_income_goal):

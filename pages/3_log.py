@@ -12,8 +12,9 @@ from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.report import column_label
 from kpi_core.revisions import UploadCounts, find_revisions
-from pages._ui import matching, revisions, sheets, state
+from pages._ui import matching, revisions, sheets, state, visit
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup
+from pages._ui.markdown import literal
 from pages._ui.rubric import rubric_markdown
 from pages._ui.tables import readable
 from pages._ui.uploader import log_uploader
@@ -79,17 +80,17 @@ new = []
 for upload in uploads:
     data = upload.getvalue()
     fingerprint = (upload.name, encoding, hashlib.sha256(data).hexdigest())
-    if fingerprint not in session.seen_uploads:
+    if fingerprint not in session.seen_uploads and visit.admit(upload.name, len(data), lang):  # hosted: capped
         new.append((fingerprint, upload.name, data))
 
 if new:
-    bar = st.progress(0.0, text=t("log.reading", lang, name=new[0][1]))
+    bar = st.progress(0.0, text=t("log.reading", lang, name=literal(new[0][1])))
 
     def progress(number: int, total: int, name: str) -> None:
-        bar.progress(number / total, text=t("log.reading", lang, name=name))
+        bar.progress(number / total, text=t("log.reading", lang, name=literal(name)))
 
     counts = UploadCounts()
-    with st.spinner(t("log.reading", lang, name=", ".join(name for _, name, _ in new))):
+    with st.spinner(t("log.reading", lang, name=literal(", ".join(name for _, name, _ in new)))):
         for number, (fingerprint, name, data) in enumerate(new):
             progress(number, len(new), name)
             batch = read_files([(name, data)], encoding=None if encoding == "auto" else encoding, catalog=catalog,
@@ -113,10 +114,11 @@ for report in reversed(session.uploads):
     no_rows = report.error is None and report.rows_in == 0
     failed = report.error is not None or report.rejected > 0 or no_rows
     icon = "⚠️" if failed else "✅"
-    with st.expander(f"{icon} {report.name}", expanded=failed):
+    # File names, headers and cells come from the file: every message quoting them is escaped (literal).
+    with st.expander(f"{icon} {literal(report.name)}", expanded=failed):
         if report.error is not None:
             if not matching.can_match(report):  # unknown headers are a question below, not a failure
-                st.error(report.error.message(lang))
+                st.error(literal(report.error.message(lang)))
             sheets.ask_sheet(report, lang)
             matching.ask(report, lang, catalog)  # headers it does not know: which column is which item
             continue
@@ -137,7 +139,7 @@ for report in reversed(session.uploads):
         if report.examples:
             st.info(t("log.example_row", lang), icon="📝")
         for column in report.ignored_columns:
-            st.info(column.message(lang), icon="🙈")
+            st.info(literal(column.message(lang)), icon="🙈")
         if report.problems:
             st.markdown(t("log.problems", lang))
             table = readable(pd.DataFrame([p.as_dict(lang) for p in report.problems]), lang).rename(columns={
@@ -198,10 +200,10 @@ with st.expander(t("log.edit", lang), expanded=log.empty):
             state.flash(t("log.edit.saved", lang, rows=report.accepted))
             st.rerun()
         elif report.error is not None:
-            st.error(report.error.message(lang))
+            st.error(literal(report.error.message(lang)))
         else:
             for problem in report.problems:
-                st.error(t("log.edit.problem", lang, row=problem.row - 1, column=problem.column or "-",
-                           message=problem.message(lang)))
+                st.error(literal(t("log.edit.problem", lang, row=problem.row - 1, column=problem.column or "-",
+                                   message=problem.message(lang))))
 
 finish_page(lang)

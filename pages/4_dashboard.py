@@ -46,9 +46,9 @@ kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 change = latest_change(report)
 st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
 counted, warning = explain_measures(report.measures, catalog, plan.persona_id, lang)
-st.caption(counted)
+st.caption(literal(counted))  # names the plan's key result: a column of the person's own
 if warning:  # reactions stand in, or the chosen signal is missing: say so in words, with the column to add
-    st.warning(warning, icon="💡")
+    st.warning(literal(warning), icon="💡")
 
 
 def figure(value, digits=1):
@@ -130,7 +130,7 @@ shown = by_category.assign(category=by_category["category"].map(lambda c: catego
 st.dataframe(readable(shown[["category", "results_per_hour", "results", "minutes", "thin"]], lang),
              hide_index=True, width="stretch")
 for note in attribution_notes(by_category, lang, category_names):
-    st.caption(note)
+    st.caption(literal(note))
 
 st.page_link(PAGE_FILES["review"], label=t("dashboard.to_review", lang), icon="➡️")
 

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from kpi_core.bounds import REVIEW_TEXT_LIMITS
 from kpi_core.coaching import coach, vanity_headers
 from kpi_core.cycle import CYCLE_WEEKS, REFLECTION_FIELDS, checkpoint, cycle_position
 from kpi_core.cycle_story import carried_over, decided_text, story_offer
@@ -56,7 +57,7 @@ fatigue_question(week, lang)
 st.subheader(t("review.coaching", lang))
 _, stand_in = explain_measures(report.measures, catalog, plan.persona_id, lang)
 if stand_in:  # nothing can be said about value signals the log does not hold: say what to add instead
-    st.warning(stand_in, icon="💡")
+    st.warning(literal(stand_in), icon="💡")
 coaching_cards(coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
                      vanity_columns=vanity_headers(session.uploads), lang=lang, week=this["week_start"].date()), lang)
 # Weeks 4 and 8 get the checkpoint card; week 12 gets the cycle's story and the decision below.
@@ -87,6 +88,7 @@ if position > 0:
             saved["verdict"] = verdict
 for field in REFLECTION_FIELDS:
     value = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
+                                max_chars=REVIEW_TEXT_LIMITS[field],
                                 placeholder=t(f"review.field.{field}.placeholder", lang),
                                 key=state.widget_key(f"review_{field}_{week}"))
     if state.user_edit(f"review_{field}_{week}", value, saved.get(field, "")):
@@ -110,6 +112,7 @@ span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=Tr
                 format_func=lambda p: t(f"review.share.period.{p}", lang))
 # Kept with the week's reflections, so the figure typed for a report is still there after a reload.
 followers = st.text_input(t("review.share.conventional", lang), value=saved.get("followers", ""),
+                          max_chars=REVIEW_TEXT_LIMITS["followers"],
                           key=state.widget_key(f"share_followers_{week}"),
                           help=t("review.share.conventional.help", lang))
 if state.user_edit(f"share_followers_{week}", followers, saved.get("followers", "")):
@@ -124,6 +127,7 @@ left.download_button(t("review.share.markdown", lang), shared.markdown(lang).enc
 right.download_button(t("review.share.csv", lang), shared.csv(lang), file_name=f"report_{week}.csv",
                       mime="text/csv", key="share_csv")
 with st.expander(t("review.share.preview", lang)):
-    st.markdown(shared.markdown(lang))
+    # The file as it downloads, as text: nothing in it is rendered, so no image or link in it can load.
+    st.code(shared.markdown(lang), language="markdown", wrap_lines=True)
 
 finish_page(lang)

@@ -9,8 +9,9 @@ from kpi_core.personas import default_catalog
 from kpi_core.plan import default_plan
 from kpi_core.reader import empty_log
 from kpi_core.workspace import WorkspaceError
-from pages._ui import state
+from pages._ui import state, visit
 from pages._ui.layout import finish_page, page_setup
+from pages._ui.markdown import literal
 
 
 def _ask_again() -> None:
@@ -30,7 +31,7 @@ if session.demo is not None:
 elif state.hosted():
     st.info(t("data.where.hosted", lang))
 else:
-    st.info(t("data.where.local", lang, path=workspace.path))
+    st.info(t("data.where.local", lang, path=literal(workspace.path)))
 st.caption(t("data.counts", lang, rows=len(session.log), reviews=len(session.reviews)))
 
 st.subheader(t("data.export", lang))
@@ -44,23 +45,24 @@ st.subheader(t("data.import", lang))
 # A fresh key after each import empties the uploader, so one more click cannot import the file twice.
 bundle = st.file_uploader(t("data.import.file", lang), type=["zip"],
                           key=f"import_zip_{session.get('imports_done', 0)}")
-if bundle is not None:
-    data = bundle.getvalue()
-    preview = workspace.preview_import(data)
+read = visit.read_once(bundle, lang)  # unzipped and checked once per upload, not on every rerun
+if read is not None:
+    preview = workspace.preview_import(read)
+    # The lines quote the file: its member names, its plan's texts and ids, its log's headers and cells.
     if not preview.ok:
         for line in preview.lines(lang):
-            st.error(line)
+            st.error(literal(line))
     else:
         mode = st.radio(t("data.import.mode", lang), ["merge", "replace"], horizontal=True, key="import_mode",
                         format_func=lambda m: t(f"data.import.mode.{m}", lang))
         for line in preview.lines(lang, mode):
-            st.write("- " + line)
+            st.write("- " + literal(line))
         sure = mode == "merge" or st.checkbox(t("data.import.confirm_replace", lang), key="import_sure")
         if st.button(t("data.import.button", lang), disabled=not sure, key="import_go"):
             try:
-                workspace.import_zip(data, mode=mode)
+                workspace.import_zip(read, mode=mode)
             except WorkspaceError as error:
-                st.error(error.message(lang))
+                st.error(literal(error.message(lang)))
             else:
                 session.imports_done = session.get("imports_done", 0) + 1
                 session.pop("import_sure", None)
@@ -85,11 +87,11 @@ else:
     restore_preview = workspace.preview_restore(chosen.id)
     if not restore_preview.ok:
         for line in restore_preview.restore_lines(lang):
-            st.error(line)
+            st.error(literal(line))
     else:
         st.write(t("data.backups.preview", lang, when=chosen.when(zone)))
         for line in restore_preview.restore_lines(lang):
-            st.write("- " + line)
+            st.write("- " + literal(line))
         st.warning(t("data.backups.all_back", lang))
         if st.checkbox(t("data.backups.confirm", lang), key=f"restore_sure_{session.get('restore_asks', 0)}") \
                 and st.button(t("data.backups.restore", lang), key="restore_go"):

@@ -11,13 +11,16 @@ Run: `python -m pytest tests/test_browser.py -q` (or `-m browser`).
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import http.server
 import io
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -546,4 +549,149 @@ def test_an_excel_workbook_dropped_on_the_log_reaches_the_dashboard(fresh_app_ur
     expect(page.get_by_role("heading", name=ja("dashboard.latest", week="2025-01-13"))).to_be_visible()
     per_result = page.get_by_test_id("stMetric").filter(has_text=ja("dashboard.mpr"))
     expect(per_result.get_by_test_id("stMetricValue")).to_have_text("20.0")  # 40 minutes / 2 inquiries
+    assert not page.page_errors, page.page_errors
+
+
+# --- nothing a person types or a file carries loads anything -----------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """Answers anything with an empty 204 and writes the path down (nothing may ever arrive)."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.server.paths.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    do_POST = do_HEAD = do_GET
+
+    def log_message(self, *args):  # quiet
+        pass
+
+
+@pytest.fixture
+def listener():
+    """A tiny HTTP server on a free port in a thread: the payloads point at it; `.paths` is what it received."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.paths = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def injected(port: int) -> tuple[str, ...]:
+    return (f"![x](http://127.0.0.1:{port}/image)", f'<img src="http://127.0.0.1:{port}/html">',
+            "[link](javascript:alert(1))", "**bold**")
+
+
+LOG_HEADER = ("日付", "アクション内容", "投入時間(分)", "直接反応数", "質的評価", "問い合わせ数", "メモ")
+
+
+def injection_csv(payloads: tuple[str, ...]) -> bytes:
+    """Two weeks of log whose extra header names are the payloads and whose action and memo cells carry them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*LOG_HEADER, *payloads])
+    everything = " ".join(payloads)
+    writer.writerow(["2025/1/6", everything, "30", "5", "4", "1", everything, *payloads])
+    writer.writerow(["2025/1/8", "投稿", "30", "3", "3", "0", payloads[0], *payloads])
+    writer.writerow(["2025/1/13", "投稿", "20", "2", "4", "1", payloads[1], *payloads])
+    writer.writerow(["2025/1/15", "投稿", payloads[3], "2", "4", "1", payloads[2], *payloads])  # refused: minutes
+    return out.getvalue().encode("utf-8")
+
+
+def as_shown(text: str) -> re.Pattern:
+    """The text as the page shows it: every character as typed (an invisible word joiner may sit between two)."""
+    return re.compile("\u2060?".join(re.escape(c) for c in text))
+
+
+def nothing_rendered(page: Page, port: int) -> list[str]:
+    """What the page drew from the payloads: images or links to the listener, javascript: links, bold."""
+    return page.evaluate("""port => [
+        ...[...document.querySelectorAll('img, source, video, audio, iframe, object, embed, link')]
+            .filter(e => ['src', 'srcset', 'href', 'data'].some(a => (e.getAttribute(a) || '').includes(':' + port)))
+            .map(e => e.outerHTML),
+        ...[...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')
+            .filter(href => href.startsWith('javascript:') || href.includes(':' + port)).map(href => `<a ${href}>`),
+        ...[...document.querySelectorAll('strong, b')].filter(e => e.textContent === 'bold').map(e => e.outerHTML),
+    ]""", port)
+
+
+def test_typed_and_uploaded_markdown_loads_nothing(fresh_app_url, page, tmp_path, listener):
+    """The payloads go in through the define page, the review and an uploaded CSV; every page is visited; the
+    server they point at receives nothing, and each shows as the characters typed."""
+    port = listener.server_address[1]
+    payloads = injected(port)
+    everything = " ".join(payloads)
+    # The listener is reachable from the browser: an image pointed at it does arrive (then the list starts empty).
+    page.goto(fresh_app_url)
+    settle(page)
+    page.evaluate("port => { new Image().src = `http://127.0.0.1:${port}/control`; }", port)
+    deadline = time.monotonic() + 10
+    while "/control" not in listener.paths and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert listener.paths == ["/control"]
+    listener.paths.clear()
+
+    # Define: every field of every step, then the sentence and the custom KPI's name.
+    open_from_sidebar(page, "nav.define", "define.title", "define")
+    steps = [("person", ("person", "situation", "worries", "words", "future")), ("problem", ("problem",)),
+             ("solution", ("solution", "offer")), ("why", ("why_me",)), ("change", ("change",))]
+    for _, fields in steps:
+        for field in fields:
+            type_into(page, ja(f"define.field.{field}"), everything)
+        page.get_by_role("button", name=ja("define.next")).click()
+        settle(page)
+    type_into(page, ja("define.result.sentence_edit"), everything)
+    type_into(page, ja("define.result.custom_kpi"), everything)
+
+    # Persona: the custom KPI, named as typed, ticked so the dashboard and the report show it.
+    open_from_sidebar(page, "nav.persona", "persona.title", "persona")
+    custom = page.get_by_test_id("stCheckbox").filter(has_text=as_shown(everything))
+    expect(custom).to_have_count(1)
+    custom.locator("label").click()
+    settle(page)
+
+    # Log: the CSV through the dropzone; its headers are named in the page's words, exactly as written.
+    open_from_sidebar(page, "nav.log", "log.title", "log")
+    csv_path = tmp_path / "**bold**.csv"
+    csv_path.write_bytes(injection_csv(payloads))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(csv_path)
+    expect(page.get_by_text("⚠️ **bold**.csv", exact=True)).to_be_visible()
+    settle(page)
+    for header in payloads:
+        expect(page.get_by_text(as_shown(ja("reader.ignored.unknown", column=header)))).to_be_visible()
+
+    # Review: the reflections and the followers figure; the report's preview opened.
+    open_from_sidebar(page, "nav.review", "review.title", "review")
+    for field in ("worked", "change", "thanks", "experiment"):
+        type_into(page, ja(f"review.field.{field}"), everything)
+    type_into(page, ja("review.share.conventional"), f"1,234 {payloads[0]}")
+    page.get_by_test_id("stExpander").filter(has_text=ja("review.share.preview")).locator("summary").click()
+    expect(page.get_by_test_id("stCode").filter(has_text="1,234")).to_be_visible()
+
+    # Every page, from the sidebar and from its address (a fresh session reading the stored workspace).
+    shown = []
+    for nav, title, path in (("nav.home", "app.name", ""), ("nav.define", "define.title", "define"),
+                             ("nav.persona", "persona.title", "persona"), ("nav.log", "log.title", "log"),
+                             ("nav.dashboard", "dashboard.title", "dashboard"),
+                             ("nav.review", "review.title", "review"), ("nav.data", "data.title", "data")):
+        open_from_sidebar(page, nav, title, path)
+        page.wait_for_timeout(300)
+        shown += nothing_rendered(page, port)
+        page.goto(f"{fresh_app_url}/{path}")
+        expect(main_heading(page, ja(title))).to_be_visible()
+        settle(page)
+        page.wait_for_timeout(300)
+        shown += nothing_rendered(page, port)
+        if path == "dashboard" and not page.get_by_test_id("stMarkdown").filter(has_text=as_shown(everything)).count():
+            shown.append("the dashboard does not show the custom KPI's name as typed")
+        if path == "define" and page.get_by_label(ja("define.field.person"), exact=True).input_value() != everything:
+            shown.append("the define page does not show the stored answer as typed")
+    time.sleep(1)  # anything the last page started loading has arrived by now
+    assert listener.paths == []
+    assert shown == []
     assert not page.page_errors, page.page_errors

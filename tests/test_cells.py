@@ -96,3 +96,49 @@ def test_a_refund_is_negative_yen(text, yen):
                                   "3000ドル"])
 def test_unreadable_yen(text):
     assert cells.parse_yen(text) is None
+
+
+@pytest.mark.parametrize(("text", "shaped"), [
+    ("2025/2/30", True), ("2025-02-30", True), ("2025年2月30日", True), ("2025-02-30 10:00", True),
+    ("2025-02-30T10:00", True), ("R7.2.30", True), ("r7.2.30", True), ("令和7年2月30日", True), ("H31.2.30", True),
+    ("昨日", False), ("abc", False), ("", False), ("2025/2", False), ("7.2.30", False),
+])
+def test_a_date_shaped_text_is_told_apart_from_text_that_is_no_date(text, shaped):
+    # "No such day" (2025/2/30) is a kinder message than "not a date" for a typo in a real date.
+    assert cells.looks_like_date(text) is shaped
+    assert cells.parse_date(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("平成31年4月30日", dt.date(2019, 4, 30)), ("昭和64年1月7日", dt.date(1989, 1, 7)),
+    ("S64.1.7", dt.date(1989, 1, 7)), ("h1.1.8", dt.date(1989, 1, 8)), ("平成元年1月8日", dt.date(1989, 1, 8)),
+    ("2025-01-06T10:00", dt.date(2025, 1, 6)), ("2025-01-06 10:00:00", dt.date(2025, 1, 6)),
+])
+def test_every_era_and_a_time_after_the_date(text, day):
+    assert cells.parse_date(text) == day
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("3 times", 3), ("1 time", 1), ("2x", 2), ("2人", 2), ("5通", 5), ("4名", 4), ("2つ", 2), ("3本", 3), ("1個", 1),
+    ("3回", 3),
+])
+def test_counts_with_every_unit(text, count):
+    assert cells.parse_count(text) == count
+
+
+@pytest.mark.parametrize(("text", "yen"), [
+    ("\u22123000", -3000), ("JPY12000", 12000), ("jpy 12,000", 12000), ("12000jpy", 12000), ("12000 JPY", 12000),
+])
+def test_yen_with_a_minus_sign_and_jpy(text, yen):
+    assert cells.parse_yen(text) == yen
+
+
+@pytest.mark.parametrize("text", ["-", "－", "ー", "―", "—", "‐", "–", "\u2212", "なし", "無し", "ナシ", "N/A", "n/a",
+                                  "NA", "na", "None", "none", " なし\u200b"])
+def test_every_way_of_writing_none(text):
+    assert cells.is_none_mark(text)
+
+
+@pytest.mark.parametrize("text", ["", "0", "x", "--", "nothing", "なしです"])
+def test_text_that_is_not_none(text):
+    assert not cells.is_none_mark(text)

@@ -448,3 +448,182 @@ def test_a_quarter_more_minutes_per_result_exactly_is_a_rising_cost():
 def test_three_quiet_weeks_are_not_called_steady():
     quiet = week(inquiries=0, thanks=0, post_reactions=1, reply_reactions=0)  # known zeros, few reactions
     assert run([HEALTHY] * 9 + [quiet] * 3) == []
+
+
+# ---------------------------------------------------------------- thresholds at their exact values (issue 13)
+
+QUIET = {"inquiries": 0, "thanks": 0}
+
+
+def patterns(weeks, **options):
+    return {m.rule: m.params for m in run(weeks, **options) if m.severity != "info"}
+
+
+def test_reactions_rise_from_a_fifth_more_and_not_below():
+    # 3 posts and 7 replies a week (70 % exchanges); reactions 30 → 36 is exactly 1.2 ×, 30 → 35 is not.
+    first = week(3, 7, post_reactions=3, reply_reactions=3, **QUIET)  # 30
+    exactly = week(3, 7, post_reactions=5, reply_reactions=3, **QUIET)  # 36
+    under = week(3, 7, post_reactions=7, reply_reactions=2, **QUIET)  # 35
+    found = patterns([HEALTHY] * 9 + [first, first, exactly])
+    assert set(found) == {"interaction_treadmill"}
+    assert (found["interaction_treadmill"]["reactions_from"], found["interaction_treadmill"]["reactions_to"]) == (
+        30, 36)
+    assert set(patterns([HEALTHY] * 9 + [first, first, under])) == {"empathy_without_trust"}
+
+
+def test_no_reactions_at_all_is_not_a_rise():
+    # 0 → 0 is "at least 1.2 × the first week" but not a rise: the treadmill needs more attention, not none.
+    assert patterns([HEALTHY] * 9 + [week(2, 8, post_reactions=0, reply_reactions=0, **QUIET)] * 3) == {}
+
+
+def test_exchanges_from_half_the_actions_and_not_below():
+    def weeks(posts, replies):
+        return [HEALTHY] * 9 + [week(posts, replies, post_reactions=r, reply_reactions=r, **QUIET) for r in (3, 3, 4)]
+
+    found = patterns(weeks(5, 5))  # 15 replies of 30 actions: exactly half
+    assert set(found) == {"interaction_treadmill"}
+    assert (found["interaction_treadmill"]["exchanges"], found["interaction_treadmill"]["share"]) == (15, 50)
+    assert set(patterns(weeks(6, 4))) == {"empathy_without_trust"}  # 12 of 30: under half
+
+
+def test_burnout_needs_the_week_over_the_budget_not_at_it():
+    # The rating falls from 3.7 to 2.0 both times; 5 × 54 + 2 × 15 = 300 minutes is the budget itself.
+    def falling(post_minutes):
+        return [HEALTHY] * 9 + [week(5, post_minutes=54), week(5, post_minutes=54, post_quality=3),
+                                week(5, post_minutes=post_minutes, post_quality=2, reply_quality=2)]
+
+    assert "burnout_risk" not in patterns(falling(54))
+    found = patterns(falling(54.2))  # 301 minutes
+    assert found["burnout_risk"] == {"minutes": 301, "budget": 300, "over": 1, "rating_from": 3.7,
+                                     "rating_to": 2.0, **WINDOW}
+
+
+def test_a_rating_falling_by_half_a_point_is_a_fall_and_less_is_not():
+    steady = week(4, 0, post_minutes=80, post_quality=4)  # 320 minutes, rating 4.0
+    half = [("post", 80, 6, 4, 1, 1)] * 2 + [("post", 80, 6, 3, 1, 1)] * 2  # 320 minutes, rating 3.5
+    less = [("post", 80, 6, 4, 1, 1)] * 3 + [("post", 80, 6, 3, 1, 1)] * 2  # 400 minutes, rating 3.6
+    found = patterns([HEALTHY] * 9 + [steady, steady, half])
+    assert (found["burnout_risk"]["rating_from"], found["burnout_risk"]["rating_to"]) == (4.0, 3.5)
+    assert "burnout_risk" not in patterns([HEALTHY] * 9 + [steady, steady, less])
+
+
+def test_ten_reactions_a_week_without_trust_is_empathy_and_nine_is_not():
+    ten = week(4, 1, post_reactions=2, reply_reactions=2, **QUIET)
+    nine = week(4, 1, post_reactions=2, reply_reactions=1, **QUIET)
+    assert patterns([HEALTHY] * 9 + [ten] * 3) == {"empathy_without_trust": {"weeks": 3, "reactions": 30, **WINDOW}}
+    assert patterns([HEALTHY] * 9 + [ten, ten, nine]) == {}
+
+
+def test_a_declared_rest_week_without_activity_does_not_break_an_overload_run():
+    rest = START + timedelta(weeks=5)
+    heavy = [HEALTHY] * 3 + OVERWORK[:2] + [[], OVERWORK[2]]  # week 5: nothing done, declared rest
+    report = weekly_metrics(log_of(heavy), budget_minutes=BUDGET, rest_weeks=[rest])
+    assert quoted(burnout(report, 6), "case", "weeks", "least") == {"case": "overload", "weeks": 3, "least": 505}
+
+
+def test_a_rest_week_given_to_coach_only_is_skipped_by_an_overload_run():
+    # Week 5 is a light week the person calls rest when asking for coaching (the report does not know it).
+    report = weekly_metrics(log_of([HEALTHY] * 3 + OVERWORK[:2] + [HEALTHY, OVERWORK[2]]), budget_minutes=BUDGET)
+    messages = coach(report, budget_minutes=BUDGET, week=START + timedelta(weeks=6),
+                     rest_weeks=[START + timedelta(weeks=5)])
+    assert [(m.rule, m.params["case"], m.params["least"]) for m in messages] == [("burnout_risk", "overload", 505)]
+
+
+def test_a_report_without_rest_flags_reads_as_no_rest_week():
+    import dataclasses
+
+    report = weekly_metrics(log_of([HEALTHY] * 3 + OVERWORK[:3]), budget_minutes=BUDGET)
+    bare = dataclasses.replace(report, weeks=report.weeks.drop(columns="rest"))  # a report built by hand
+    assert quoted(burnout(bare, 5), "case", "weeks") == {"case": "overload", "weeks": 3}
+
+
+def test_a_week_without_activity_is_not_judged_on_the_weeks_before_it():
+    # Coaching asked for week 12, which has no action: no praise, no warning borrowed from week 11.
+    gap = START + timedelta(weeks=12)
+    for weeks in (QUALITY, [HEALTHY] * 12, BURNOUT):
+        assert patterns(weeks + [[], HEALTHY], week=gap) == {}
+        assert patterns(weeks) != {}  # the same weeks judged at week 11 do say something
+
+
+def test_quality_over_quantity_needs_only_one_week_before_when_coaching_starts_at_two():
+    found = patterns(QUALITY[-2:], min_weeks=2)
+    assert found["quality_over_quantity"]["weeks"] == 1
+
+
+def test_quality_over_quantity_needs_every_earlier_week_of_the_span_to_know_its_results():
+    log = log_of(QUALITY)
+    week_10 = log["date"] >= pd.Timestamp(START + timedelta(weeks=10))
+    week_10 &= log["date"] < pd.Timestamp(START + timedelta(weeks=11))
+    log.loc[week_10, "inquiries"] = pd.NA
+    report = weekly_metrics(log, budget_minutes=BUDGET, key_result="inquiries")
+    assert "quality_over_quantity" not in rules(coach(report, budget_minutes=BUDGET))
+
+
+def test_quality_over_quantity_never_divides_by_zero_minutes_and_one_minute_counts():
+    def posts(n, minutes, quality, inquiries):
+        """n posts, the first taking `minutes`, the rest none; `inquiries` spread one per post."""
+        return [("post", minutes if i == 0 else 0, 6, quality, int(i < inquiries), 0) for i in range(n)]
+
+    assert "quality_over_quantity" not in patterns(QUALITY[:11] + [posts(3, 0, 5, 3)])  # now: no minutes
+    found = patterns(QUALITY[:11] + [posts(3, 1, 5, 3)])  # now: one minute for three inquiries
+    assert found["quality_over_quantity"]["per_hour_to"] == 180.0
+    before_none = [posts(6, 0, 3, 0)] * 11
+    assert "quality_over_quantity" not in patterns(before_none + [posts(3, 1, 5, 3)])  # before: no minutes at all
+    before_one = [posts(6, 0, 3, 0)] * 10 + [posts(6, 1, 3, 1)]  # before: one minute, one inquiry
+    found = patterns(before_one + [posts(3, 1, 5, 3)])
+    assert (found["quality_over_quantity"]["per_hour_from"], found["quality_over_quantity"]["per_hour_to"]) == (
+        60.0, 180.0)
+
+
+def test_one_value_signal_in_the_span_is_enough_to_be_steady():
+    quiet = week(inquiries=0, thanks=0)
+    found = patterns([HEALTHY] * 9 + [week(inquiries=0, thanks=1), quiet, quiet])
+    assert found == {"steady": {"case": "signals_only", "weeks": 3, "signals": 1, **WINDOW}}
+
+
+def test_a_rising_cost_needs_two_results_in_the_first_and_the_last_week_of_the_span():
+    # The middle week's two inquiries do not stand in for either end.
+    first_one = [week(inquiries=2)] * 9 + [week(inquiries=1), week(inquiries=2), week(post_minutes=120, inquiries=2)]
+    assert set(patterns(first_one)) == {"steady"}  # 150 → 195 minutes per inquiry, but one inquiry first
+    last_one = [week(inquiries=2)] * 11 + [week(inquiries=1)]
+    assert set(patterns(last_one)) == {"steady"}  # 75 → 150, but one inquiry last
+
+
+def test_all_zero_means_some_weeks_and_each_known_zero():
+    from kpi_core.coaching import _all_zero
+
+    assert _all_zero(np.array([0.0])) and _all_zero(np.array([0.0, 0.0, 0.0]))
+    assert not _all_zero(np.array([])) and not _all_zero(np.array([0.0, np.nan])) and not _all_zero(np.array([0, 1.0]))
+
+
+def test_quality_over_quantity_at_its_exact_edges():
+    # Before (weeks 10 and 11): 8 actions a week, rating 3.0, 2 inquiries in 420 minutes (0.29 an hour).
+    before = QUALITY[:11]
+    fewer = [("post", 35, 6, q, 1, 0) for q in (4, 4, 3)] + [("post", 35, 6, 3, 0, 0)]  # 4 actions, rating 3.5
+    found = patterns(before + [fewer])["quality_over_quantity"]
+    assert (found["rating_to"], found["per_hour_to"]) == (3.5, 1.29)  # a rise of exactly half a point counts
+    same_count = week(8, 0, post_minutes=15, post_quality=5, inquiries=3)  # as many actions as before
+    assert "quality_over_quantity" not in patterns(before + [same_count])
+    same_rate = week(3, 0, post_minutes=70, post_quality=5, inquiries=1)  # 1 inquiry in 210 minutes: 0.29 too
+    assert "quality_over_quantity" not in patterns(before + [same_rate])
+
+
+def test_coach_checks_its_budget_and_min_weeks():
+    report = weekly_metrics(log_of([HEALTHY] * 3), budget_minutes=BUDGET)
+    assert [m.rule for m in coach(report, budget_minutes=0.5)] == ["burnout_risk"]  # any positive budget
+    assert [m.rule for m in coach(report, budget_minutes=BUDGET, min_weeks=1)] == ["steady"]
+    with pytest.raises(ValueError, match="weekly budget must be a positive number of minutes, got 0"):
+        coach(report, budget_minutes=0)
+    with pytest.raises(ValueError, match="got inf"):
+        coach(report, budget_minutes=float("inf"))
+    with pytest.raises(ValueError, match="min_weeks must be at least 1, got 0"):
+        coach(report, budget_minutes=BUDGET, min_weeks=0)
+
+
+def test_every_key_column_counts_as_a_result_the_rules_look_for():
+    # Reactions counted with inquiries as the result: a quiet month with reactions is not "stale".
+    plain = weekly_metrics(log_of(STALE), budget_minutes=BUDGET, key_result="inquiries")
+    assert "stale_statement" in rules(coach(plain, budget_minutes=BUDGET))
+    both = weekly_metrics(log_of(STALE), budget_minutes=BUDGET, key_result="inquiries",
+                          key_columns=("inquiries", "reactions"))
+    assert "stale_statement" not in rules(coach(both, budget_minutes=BUDGET))

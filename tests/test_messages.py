@@ -1,11 +1,13 @@
 """Message catalogs: both languages have the same keys, no empty texts, the same placeholders."""
 
+import logging
 import re
 import string
+from pathlib import Path
 
 import pytest
 
-from kpi_core.messages import LANGS, catalog, normalize_lang, t
+from kpi_core.messages import LANGS, catalog, has, normalize_lang, t
 
 
 def placeholders(text: str) -> set[str]:
@@ -45,3 +47,53 @@ def test_locale_normalisation(locale, lang):
 def test_placeholders_are_filled():
     assert "問い合わせ" not in t("reader.row.required_empty", "en", column="inquiries")
     assert "inquiries" in t("reader.row.required_empty", "en", column="inquiries")
+
+
+# ---------------------------------------------------------------- a missing key never takes a page down
+
+
+def test_a_missing_key_shows_the_key_and_is_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="kpi_core.messages"):
+        assert t("no.such.key", "en") == "no.such.key"
+        assert t("no.such.key", "ja", name="x") == "no.such.key"
+    assert [r.getMessage() for r in caplog.records] == ["message key 'no.such.key' is missing in en",
+                                                        "message key 'no.such.key' is missing in ja"]
+
+
+@pytest.mark.parametrize("params", [{}, {"column": "x"}, {"value": "x"}])
+def test_a_text_whose_placeholders_are_not_all_given_shows_the_key(params, caplog):
+    # reader.row.invalid_count needs {value}: without it the text would show a raw "{value}" or raise.
+    assert "{value}" in catalog("en")["reader.row.invalid_count"]
+    with caplog.at_level(logging.WARNING, logger="kpi_core.messages"):
+        shown = t("reader.row.invalid_count", "en", **params)
+    if "value" in params:
+        assert shown == catalog("en")["reader.row.invalid_count"].format(value="x") and not caplog.records
+    else:
+        assert shown == "reader.row.invalid_count"
+        assert "'reader.row.invalid_count' in en cannot be filled" in caplog.records[0].getMessage()
+
+
+def test_a_placeholder_of_the_wrong_kind_shows_the_key(caplog):
+    with caplog.at_level(logging.WARNING, logger="kpi_core.messages"):
+        assert t("log.upload.formats", "en", size="x", rows=1, columns=2) != "log.upload.formats"  # plain fields
+    assert not caplog.records
+
+
+def test_has_says_whether_a_key_exists():
+    assert has("app.name", "en") and has("app.name", "ja-JP") and not has("no.such.key", "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_page_with_a_missing_key_still_draws(lang, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KPI_COACH_WORKSPACE", str(tmp_path / "workspace.sqlite3"))
+    monkeypatch.delitem(catalog(lang), "home.tagline")  # the catalog as a bad deploy might leave it
+    monkeypatch.delitem(catalog(lang), "home.method")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == t("app.name", lang)
+    assert "home.tagline" in [m.value for m in at.markdown]
+    assert [i.value for i in at.info] == ["home.method"]

@@ -161,15 +161,22 @@ def test_title_and_blank_lines_above_header_keep_spreadsheet_row_numbers():
     assert [(p.row, p.column) for p in result.report.problems] == [(5, "投入時間(分)")]
 
 
-def test_values_with_full_width_digits_units_and_separators():
-    text = csv_text("令和7年1月6日,投稿,１時間３０分,\u200b1,200,４,１２件,", header=JA_HEADER)
-    # "1,200" unquoted would split the row, so a real file quotes it:
-    text = csv_text('令和7年1月6日,投稿,１時間３０分,"1,200",４,１２件,')
-    result = read(text)
-    assert result.report.accepted == 1
+@pytest.mark.parametrize("reactions", ['"1,200"', '"\u200b1,200"', '"1,200\u200b"', '"\ufeff１，２００"'])
+def test_values_with_full_width_digits_units_and_separators(reactions):
+    # A real file quotes "1,200"; a zero-width space or BOM pasted in with it is invisible and dropped.
+    result = read(csv_text(f"令和7年1月6日,投稿,１時間３０分,{reactions},４,１２件,"))
+    assert (result.report.accepted, result.report.problems) == (1, [])
     row = result.rows.iloc[0]
     assert row["date"] == pd.Timestamp("2025-01-06")
     assert (row["minutes"], row["reactions"], row["quality"], row["inquiries"]) == (90, 1200, 4, 12)
+
+
+def test_an_unquoted_thousands_separator_splits_the_row_and_the_shifted_cell_is_named():
+    # 1,200 unquoted is two fields: 1 becomes the reactions, 200 the rating, which is refused by name.
+    result = read(csv_text("令和7年1月6日,投稿,１時間３０分,\u200b1,200,４,１２件,", header=JA_HEADER))
+    assert (result.report.accepted, result.report.rejected) == (0, 1)
+    assert [(p.row, p.column, p.value, p.code) for p in result.report.problems] == [
+        (2, "質的評価", "200", "row.invalid_rating")]
 
 
 def test_excel_trailing_empty_rows_and_columns_are_blank_not_errors():
@@ -336,3 +343,138 @@ def test_excel_currency_cells_from_japanese_windows_are_yen():
     result = read_log(data, "log.csv")
     assert (result.report.encoding, result.report.rejected) == ("cp932", 0)
     assert result.rows["income"].tolist() == [12000, 3000]
+
+
+# ---------------------------------------------------------------- guards at their exact limits (issue 13)
+
+
+@pytest.mark.parametrize(("minutes", "value"), [("1440", 1440), ("24時間", 1440), ("23:59", 1439), ("1441", None),
+                                                ("24時間1分", None), ("99999", None)])
+def test_a_row_holds_at_most_a_whole_day_of_minutes(minutes, value):
+    result = read(csv_text(f"2025/1/6,投稿,{minutes},1,4,1,"))
+    if value is not None:
+        assert (result.report.accepted, result.rows["minutes"].tolist()) == (1, [value])
+    else:
+        assert result.report.accepted == 0
+        assert [(p.row, p.value, p.code) for p in result.report.problems] == [(2, minutes, "row.invalid_minutes")]
+
+
+@pytest.mark.parametrize(("count", "accepted"), [("1000000000", True), ("1,000,000,000", True),
+                                                 ("1000000001", False)])
+def test_a_count_of_a_billion_is_read_and_one_more_is_refused(count, accepted):
+    result = read(csv_text(f'2025/1/6,投稿,30,"{count}",4,"{count}",'))
+    assert (result.report.accepted, result.report.rejected) == (int(accepted), int(not accepted))
+    if accepted:
+        assert (result.rows["reactions"].tolist(), result.rows["inquiries"].tolist()) == ([10**9], [10**9])
+    else:
+        assert [(p.column, p.code) for p in result.report.problems] == [
+            ("直接反応数", "row.invalid_count"), ("問い合わせ数", "row.invalid_count")]
+
+
+@pytest.mark.parametrize(("yen", "accepted"), [("1000000000", True), ("-1000000000", True), ("▲1,000,000,000", True),
+                                               ("1000000001", False), ("-1000000001", False)])
+def test_yen_up_to_a_billion_either_way_and_not_one_more(yen, accepted):
+    result = read(csv_text(f'2025/1/6,相談,60,1,5,"{yen}"', header=f"{REQUIRED_JA},売上(円)"))
+    assert result.report.accepted == int(accepted)
+    if accepted:
+        assert [abs(v) for v in result.rows["income"].tolist()] == [10**9]
+    else:
+        assert [p.code for p in result.report.problems] == ["row.invalid_yen"]
+
+
+@pytest.mark.parametrize(("day", "accepted"), [("2025/3/1", True), ("2025/3/8", True), ("2025/3/9", False),
+                                               ("2000/1/1", True), ("1999/12/31", False)])
+def test_dates_from_2000_to_a_week_after_today_are_read(day, accepted):
+    import datetime as dt
+
+    result = read(csv_text(f"{day},投稿,30,1,4,1,"), today=dt.date(2025, 3, 1))
+    assert result.report.accepted == int(accepted)
+    if not accepted:
+        [problem] = result.report.problems
+        assert (problem.row, problem.column, problem.value, problem.code) == (2, "日付", day, "row.date_out_of_range")
+        assert problem.params == {"earliest": "2000-01-01", "latest": "2025-03-01"}
+        assert "2000-01-01" in problem.message("en") and "2025-03-01" in problem.message("en")
+
+
+def test_a_row_of_only_invisible_characters_is_blank_and_invisibles_leave_text_cells():
+    # Zero-width spaces, a BOM, a soft hyphen, joiners: a row of only those is blank, not a row missing its date.
+    invisible = "\u200b,\ufeff,\u00ad,\u200c,\u200d,\u2060,"
+    text = csv_text("2025/1/6,\u200bXの投稿\u2060,30,1,4,1,\u00adメモ\u200c", invisible,
+                    "2025/1/7,返信\u200d,20,1,3,0,")
+    result = read(text)
+    report = result.report
+    assert (report.rows_in, report.accepted, report.rejected, report.blank) == (2, 2, 0, 1)
+    assert list(result.rows["action"]) == ["Xの投稿", "返信"]
+    assert list(result.rows["memo"]) == ["メモ", ""]
+    assert list(result.rows["source_row"]) == [2, 4]
+
+
+def test_a_row_wider_than_the_header_is_rejected_whole_with_every_field_kept():
+    text = csv_text("2025/1/6,投稿,30,1,4,1,メモ,余分", "2025/1/7,投稿,30,1,4,1,メモ,", "2025/1/8,投稿,30,1,4,1,メモ")
+    report = read(text).report
+    # A trailing empty field is not a field too many (Excel writes them); a filled one is.
+    assert (report.accepted, report.rejected) == (2, 1)
+    assert [(p.row, p.code, p.params) for p in report.problems] == [(2, "row.too_many_fields", {"expected": 7})]
+    assert report.rejected_rows == [(2, ["2025/1/6", "投稿", "30", "1", "4", "1", "メモ", "余分"])]
+
+
+def test_a_header_past_two_hundred_columns_is_refused_with_both_numbers():
+    header = JA_HEADER + "".join(f",x{i}" for i in range(201 - 7))
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,", header=header))
+    assert result.report.error.code == "error.too_many_columns" and result.rows.empty
+    assert result.report.error.params == {"columns": "201", "limit": "200"}
+    assert "201" in result.report.error.message("en") and "200" in result.report.error.message("ja")
+
+
+def test_the_templates_example_rows_are_set_aside_not_counted():
+    from kpi_core.messages import t
+
+    example = t("template.example.memo", "ja")
+    text = csv_text(f"2025/1/6,投稿,30,1,4,1,{example}", "2025/1/7,投稿,30,1,4,1,", ",,,,,,",
+                    f"2025/1/8,返信,20,1,3,0, {example} ")
+    result = read(text)
+    report = result.report
+    assert (report.examples, report.blank, report.rows_in, report.accepted, report.rejected) == (2, 1, 1, 1, 0)
+    assert list(result.rows["source_row"]) == [3]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_rows_one_and_two_fields_too_wide_are_both_rejected_whole(separator):
+    # Two fields too many make the parser read the file again, as wide as its widest row: the row with one
+    # extra field must still be caught, whatever the separator.
+    text = csv_text("2025/1/6,投稿,30,1,4,1,メモ,余分", "2025/1/7,投稿,30,1,4,1,メモ,余分,もっと",
+                    "2025/1/8,投稿,30,1,4,1,メモ").replace(",", separator)
+    report = read(text).report
+    assert (report.error, report.accepted, report.rejected) == (None, 1, 2)
+    assert [(p.row, p.code) for p in report.problems] == [(2, "row.too_many_fields"), (3, "row.too_many_fields")]
+    assert [len(cells) for _, cells in report.rejected_rows] == [8, 9]
+
+
+def test_a_file_over_the_row_limit_is_never_parsed_whole(monkeypatch):
+    # The parser is asked for one row past the limit and no more: a huge file costs the limit, not its size.
+    from kpi_core import reader
+
+    monkeypatch.setattr(reader, "MAX_ROWS", 5)
+    parsed = []
+    read_csv = pd.read_csv
+
+    def counting(*args, **kwargs):
+        frame = read_csv(*args, **kwargs)
+        parsed.append(len(frame))
+        return frame
+
+    monkeypatch.setattr(reader.pd, "read_csv", counting)
+    report = read(csv_text(*[f"2025/1/{1 + i % 28},投稿,30,1,4,1," for i in range(50)])).report
+    assert report.error.code == "error.too_many_rows" and report.error.params == {"rows": "50", "limit": "5"}
+    assert parsed == [1 + 5 + 1]  # the header, the five rows allowed, and one more
+
+
+def test_a_missing_cell_in_a_column_reads_as_empty():
+    # Neither parser hands back a missing cell today (blank is ""), but a missing code must never index a value.
+    from kpi_core.reader import _Distinct
+
+    column = _Distinct(pd.Series(pd.Categorical(["a", None, "b", None])))
+    assert [column.raw[c] for c in column.codes] == ["a", "", "b", ""]
+    assert column.filled.tolist() == [True, False, True, False]
+    numbers = _Distinct(pd.Series(pd.Categorical([3, 1, 3])))  # categories that are not text become text
+    assert [numbers.raw[c] for c in numbers.codes] == ["3", "1", "3"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import numpy as np
@@ -103,6 +104,25 @@ def test_markdown_report():
 def test_markdown_escapes_a_typed_pipe():
     text = share_report(make_report(), conventional=[ConventionalFigure("X|Instagram", 5)]).markdown("en")
     assert "| X\\|Instagram | 5 | — | — |  |" in text.splitlines()
+
+
+TYPED = '![x](http://127.0.0.1:9/p) <img src="http://127.0.0.1:9/i"> [link](javascript:alert(1)) **bold**'
+ESCAPED = r'!\[x\](http://127.0.0.1:9/p) \<img src="http://127.0.0.1:9/i"\> \[link\](javascript:alert(1)) \*\*bold\*\*'
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_markdown_keeps_the_persons_text_as_typed(lang):
+    # A KPI's name, a column's name and a typed figure with its label and note: no image, HTML, link or bold.
+    names = {**NAMES, "posts_per_week": TYPED, "inquiries": TYPED}
+    typed = ConventionalFigure(TYPED, TYPED, None, TYPED)
+    text = share_report(make_report(), period="month", conventional=[typed], names=names).markdown(lang)
+    lines = text.splitlines()
+    assert f"| {ESCAPED} | {ESCAPED} | — | — | {ESCAPED} |" in lines  # label, figure and note as typed
+    assert f"| {ESCAPED} | 8 | 4 | +4 |  |" in lines  # a value signal named by the person
+    assert [line for line in lines if line.startswith(f"| {ESCAPED} | 1 | 3 | ")] != []  # the KPI's own name
+    assert any(ESCAPED in line and "|" not in line for line in lines)  # the result that counts, in a sentence
+    assert "![" not in text and "**bold**" not in text and "[link](" not in text
+    assert not re.search(r"(?<!\\)<img", text)
 
 
 def test_csv_is_excel_safe():

@@ -164,6 +164,21 @@ def test_ods_written_by_pandas_reads_with_date_cells():
     assert list(result.rows["date"].dt.date) == [dt.date(2025, 1, 6)]
 
 
+@pytest.mark.parametrize(("limit", "code"), [("MAX_COLUMNS", "error.too_many_columns"),
+                                           ("MAX_ROWS", "error.too_many_rows")])
+def test_an_xls_sheet_is_measured_against_the_limits_after_loading(monkeypatch, limit, code):
+    # An .xls is not a zip, so there is no archive to measure first: the loaded sheet (6 columns, 3 rows below
+    # its header) is measured instead. At the limit it is read; one under, refused with both numbers.
+    size = {"MAX_COLUMNS": 6, "MAX_ROWS": 3}[limit]
+    monkeypatch.setattr(reader, limit, size)
+    assert read(FIXTURE_XLS.read_bytes(), "log.xls").report.accepted == 2
+    monkeypatch.setattr(reader, limit, size - 1)
+    result = read(FIXTURE_XLS.read_bytes(), "log.xls")
+    assert error_code(result) == code and result.rows.empty and result.report.accepted == 0
+    found = {"columns" if limit == "MAX_COLUMNS" else "rows": str(size), "limit": str(size - 1)}
+    assert result.report.error.params == found
+
+
 def test_the_committed_xls_fixture_reads_with_its_own_row_numbers():
     result = read(FIXTURE_XLS.read_bytes(), "log.xls")
     report = result.report
@@ -337,6 +352,7 @@ def test_a_zip_bomb_past_the_size_cap_stops_at_the_cap_with_memory_bounded(monke
     finally:
         tracemalloc.stop()
     assert error_code(result) == "error.workbook_too_large" and "64" in result.report.error.message("en")
+    assert result.report.error.params == {"megabytes": "64"}
     assert peak < 10 * 2**20
 
 
@@ -384,6 +400,26 @@ def test_a_member_just_at_the_ratio_is_read_and_just_over_is_not(refused):
             read_members(data, limits)
     else:
         assert read_members(data, limits)["m"] == raw
+
+
+@pytest.mark.parametrize(("size", "refused"), [(2**20 - 1, False), (2**20, True)])
+def test_the_ratio_is_judged_from_a_members_first_megabyte_on(size, refused):
+    # Zeros compress about a thousand times: under a megabyte that is a small part (styles, a manifest) and read;
+    # from the megabyte on, it is a bomb's ratio and stopped there.
+    data = member_zip(m=b"\0" * size)
+    limits = UnzipLimits(10**8, 10**8, ratio=100)
+    if refused:
+        with pytest.raises(TooCompressed) as raised:
+            read_members(data, limits)
+        assert (raised.value.member, raised.value.limit) == ("m", 100)
+    else:
+        assert read_members(data, limits) == {"m": b"\0" * size}
+
+
+def test_bytes_that_are_not_a_zip_are_a_broken_zip_naming_no_member():
+    with pytest.raises(unzip.BrokenZip) as raised:
+        read_members(b"PK\x03\x04 not really a zip", UnzipLimits(10**6, 10**6, ratio=100))
+    assert (raised.value.member, raised.value.limit, str(raised.value)) == ("", None, ": broken")
 
 
 def test_declared_sizes_are_not_trusted():

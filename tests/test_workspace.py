@@ -577,3 +577,84 @@ def test_a_plan_that_differs_only_in_its_language_is_no_change_to_restore():
     plan = default_plan("student")
     assert _plan_parts(plan, replace(plan, language="en")) == ()
     assert _plan_parts(plan, replace(plan, weekly_budget_minutes=90)) != ()
+
+
+# ---------------------------------------------------------------- backup pruning (issue 13)
+
+
+def test_thirty_backups_are_kept_and_the_oldest_goes_first():
+    with Workspace.open(":memory:") as ws:
+        old, _ = make_log(3, "old")
+        ws.replace_log(old, backup=False)
+        ids = [ws.backup(f"b{i}") for i in range(30)]
+        assert [b.id for b in ws.backups()] == ids[::-1]  # thirty: none dropped yet
+        newest = ws.backup("b30")
+        kept = ws.backups()
+        assert [b.id for b in kept] == [newest, *ids[:0:-1]]  # the 31st pushed out the first, and only it
+        assert [b.reason for b in kept][:2] == ["b30", "b29"] and kept[-1].reason == "b1"
+        assert all(b.rows == 3 for b in kept)
+        # What was kept is whole: the oldest backup left still restores its log.
+        ws.replace_log(make_log(1, "new")[0], backup=False)
+        ws.restore(kept[-1].id)
+        assert len(ws.load_log()) == 3
+
+
+# ---------------------------------------------------------------- the import's bounds (issue 13)
+
+
+def export_files(ws: Workspace) -> dict[str, bytes]:
+    good = zipfile.ZipFile(io.BytesIO(ws.export_zip()))
+    return {n: good.read(n) for n in good.namelist()}
+
+
+def deflated(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_import_over_the_size_cap_is_refused_naming_the_cap(path, monkeypatch):
+    from kpi_core import workspace_bundle
+    from kpi_core.unzip import UnzipLimits
+
+    # The cap shrunk to 3 MB (the real one would need that much inflated); the ratio is not what stops it.
+    monkeypatch.setattr(workspace_bundle, "IMPORT_LIMITS", UnzipLimits(3 * 2**20, 3 * 2**20, ratio=10**6))
+    with Workspace.open(path) as ws:
+        filled(ws)
+        files = export_files(ws)
+        padded = files["log.csv"] + b"\r\n" * (2 * 2**20)  # 4 MB once inflated
+        preview = ws.preview_import(deflated({**files, "log.csv": padded}))
+        assert [(p.code, p.params) for p in preview.problems] == [("import.too_large", {"megabytes": 3})]
+        assert "3 MB" in preview.problems[0].message("en") and "3 MB" in preview.problems[0].message("ja")
+        monkeypatch.setattr(workspace_bundle, "IMPORT_LIMITS", UnzipLimits(5 * 2**20, 5 * 2**20, ratio=10**6))
+        codes = [p.code for p in ws.preview_import(deflated({**files, "log.csv": padded})).problems]
+        assert "import.too_large" not in codes  # under a 5 MB cap the same file is read (and checked further)
+
+
+def test_a_file_in_the_zip_that_is_not_ours_is_never_inflated(path):
+    # A bomb beside our five files (400 MB of zeros in a few hundred KB) is skipped, not read and refused.
+    with Workspace.open(path) as ws:
+        filled(ws)
+        files = export_files(ws)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for name, content in files.items():
+                archive.writestr(name, content)
+            with archive.open("extra.bin", "w", force_zip64=True) as part:
+                for _ in range(400):
+                    part.write(b"\0" * 2**20)
+        preview = ws.preview_import(buffer.getvalue())
+        assert preview.ok and [p.code for p in preview.problems if p.blocking] == []
+
+
+def test_a_damaged_file_in_the_zip_is_named(path):
+    with Workspace.open(path) as ws:
+        filled(ws)
+        stored = deflated(export_files(ws))
+        at = stored.index(b"log.csv") + 200
+        broken = stored[:at] + bytes(b ^ 0xFF for b in stored[at:at + 20]) + stored[at + 20:]
+        [problem] = ws.preview_import(broken).problems
+        assert (problem.code, problem.params) == ("import.broken_file", {"file": "log.csv"})
+        assert "log.csv" in problem.message("en") and "log.csv" in problem.message("ja")

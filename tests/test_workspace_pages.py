@@ -207,7 +207,7 @@ def test_the_follower_figure_typed_for_a_report_survives_a_reload(workspace_path
     at.switch_page("pages/5_review.py")
     at.run()
     at.text_input(key="share_followers_2025-01-13").input("1,234").run()
-    assert "1,234" in at.expander[-1].markdown[0].value  # in the report preview
+    assert "1,234" in at.expander[-1].code[0].value  # in the report preview (shown as text, never rendered)
 
     again = open_page("review", lang)  # a reload
     assert again.text_input(key="share_followers_2025-01-13").value == "1,234"

@@ -38,6 +38,7 @@ def page_setup(page_id: str) -> str:
         on_change=_on_lang_change,
     )
     state.show_flash()
+    state.show_repairs(lang)  # a stored plan or review this version had to mend: said on every page until read
     demo = st.session_state.demo
     if demo is not None:
         banner = st.container(border=True)

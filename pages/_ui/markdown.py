@@ -1,12 +1,7 @@
-"""The person's own text shown inside Markdown exactly as typed (a `*` or `_` in a memo is not formatting)."""
+"""The person's own text shown inside Markdown exactly as typed: kpi_core.markdown's one helper, for the pages."""
 
 from __future__ import annotations
 
-import re
+from kpi_core.markdown import literal
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
-
-
-def literal(text: str) -> str:
-    """`text` with every Markdown control character escaped."""
-    return _SPECIAL.sub(r"\\\1", str(text))
+__all__ = ["literal"]

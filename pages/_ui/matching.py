@@ -81,7 +81,7 @@ def ask(report, lang: str, catalog: PersonaCatalog) -> None:
         index = header_index(all_columns(persona_columns(catalog)))
         problems = check_choice(match, choice, index)
         for problem in problems:
-            st.error(problem.message(lang))
+            st.error(literal(problem.message(lang)))  # quotes the file's headers
         if not problems:
             plan = state.plan()
             plan.column_maps = {**plan.column_maps, match.signature: choice}

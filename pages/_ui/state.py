@@ -16,10 +16,11 @@ import streamlit as st
 
 from kpi_core.demo import demo_log, demo_plan, demo_reviews
 from kpi_core.localtime import known_zone
-from kpi_core.messages import DEFAULT_LANG, LANGS
+from kpi_core.messages import DEFAULT_LANG, LANGS, t
 from kpi_core.personas import default_catalog
-from kpi_core.plan import Plan, default_plan, plan_to_yaml
+from kpi_core.plan import DEFAULT_PERSONA, Plan, default_plan, plan_to_yaml
 from kpi_core.workspace import UploadInfo, Workspace, default_workspace_path
+from pages._ui.markdown import literal
 
 HOSTED_ENV = "KPI_COACH_HOSTED"
 
@@ -48,16 +49,29 @@ def ensure_state() -> None:
         state.widget_version = 0
 
 
+def _checked(workspace: Workspace) -> tuple[Plan | None, dict[str, dict]]:
+    """The stored plan and reviews as this version can use them: the one place pages get them from the workspace.
+
+    A plan an upgrade made invalid, or a review text over its cap, is repaired (and saved back, after a backup)
+    by the workspace; what changed is kept to be told on every page of this visit until read (show_repairs).
+    """
+    plan, plan_repairs = workspace.load_checked_plan(default_catalog())
+    reviews, review_repairs = workspace.load_checked_reviews()
+    if plan_repairs or review_repairs:
+        st.session_state.repairs = [*st.session_state.get("repairs", []), *plan_repairs, *review_repairs]
+    return plan, reviews
+
+
 def _load(workspace: Workspace) -> None:
     state = st.session_state
-    stored = workspace.load_plan()
+    stored, reviews = _checked(workspace)
     if stored is None:
         catalog = default_catalog()
-        stored = default_plan(catalog.personas["office_worker"], catalog)
+        stored = default_plan(catalog.personas[DEFAULT_PERSONA], catalog)
     state.plan = stored
     state.saved_plan = plan_to_yaml(stored)
     state.log = workspace.load_log()
-    state.reviews = workspace.load_reviews()
+    state.reviews = reviews
     state.saved_reviews = copy.deepcopy(state.reviews)
     state.uploads = []  # FileReports of the files read in this visit, newest last
     state.seen_uploads = set()  # fingerprints of files already read, so a rerun adds nothing twice
@@ -70,10 +84,9 @@ def _catch_up(workspace: Workspace) -> None:
     unsaved and adopting the stored plan, reviews and log loses nothing.
     """
     state = st.session_state
-    stored = workspace.load_plan()
+    stored, reviews = _checked(workspace)
     if stored is not None and plan_to_yaml(stored) != state.saved_plan:
         state.plan, state.saved_plan = stored, plan_to_yaml(stored)
-    reviews = workspace.load_reviews()
     if reviews != state.saved_reviews:
         state.reviews, state.saved_reviews = reviews, copy.deepcopy(reviews)
     if workspace.row_count() != len(state.log):
@@ -204,12 +217,29 @@ def touch(step: str) -> None:
 
 
 def flash(message: str) -> None:
-    """A confirmation to show on the next run (st.rerun would otherwise wipe it before it is seen)."""
+    """A confirmation to show on the next run (st.rerun would otherwise wipe it before it is seen).
+
+    Plain text, not Markdown: it is escaped when shown (it may name a file or quote what a person typed).
+    """
     st.session_state.flash = message
+
+
+def show_repairs(lang: str) -> None:
+    """Say what was changed in the stored plan and reviews so this version can use them, until the person says
+    they read it."""
+    repairs = st.session_state.get("repairs")
+    if not repairs:
+        return
+    box = st.container(border=True)
+    box.warning(t("repair.notice", lang) + "\n\n" + "\n".join(f"- {literal(r.message(lang))}" for r in repairs),
+                icon="🛠️")
+    if box.button(t("repair.ok", lang), key="repairs_ok"):
+        st.session_state.repairs = []
+        st.rerun()
 
 
 def show_flash() -> None:
     """Show and forget the pending confirmation, if any."""
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(message)
+        st.success(literal(message))
