@@ -5,10 +5,15 @@ import streamlit as st
 from kpi_core.journey import STEPS
 from kpi_core.messages import t
 from pages._ui.layout import PAGE_FILES, current_journey, finish_page, next_step_link, page_setup
+from pages._ui.weeks import checkin_week, week_span
 
 lang = page_setup("home")
 
 st.title(t("app.name", lang))
+if (checkin := checkin_week()) is not None:  # the weekly ritual first, once a week of the log has ended
+    with st.container(border=True):
+        st.page_link(PAGE_FILES["checkin"], label=f"**{t('home.checkin', lang)}**", icon="📝")
+        st.caption(t("home.checkin.week", lang, **week_span(checkin, lang)))
 st.markdown(t("home.tagline", lang))
 st.info(t("home.method", lang))
 

@@ -20,6 +20,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kpi_core.messages import t  # noqa: E402
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-quic", "--no-first-run"]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -64,11 +68,11 @@ def main() -> None:
             times = []
             for _ in range(5):
                 start = time.perf_counter()
-                page.get_by_test_id("stSidebar").get_by_text("ダッシュボード").click()
+                page.locator(".st-key-topnav").get_by_text(t("nav.bar.dashboard", "ja"), exact=True).click()
                 page.wait_for_selector(".vega-embed svg, .vega-embed canvas", timeout=60_000)
                 times.append(time.perf_counter() - start)
                 page.wait_for_selector(IDLE, timeout=60_000)
-                page.get_by_test_id("stSidebar").get_by_text("活動記録").click()
+                page.locator(".st-key-topnav").get_by_text(t("nav.bar.log", "ja"), exact=True).click()
                 page.wait_for_selector(IDLE, timeout=60_000)
             browser.close()
         print("| rows | first chart drawn after clicking ダッシュボード (s): first, median of 5 |")

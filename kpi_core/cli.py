@@ -210,7 +210,7 @@ def app_script() -> Path:
 
 def _app(args) -> int:
     # The two settings that matter even without .streamlit/config.toml beside the script (an installed copy):
-    # no usage statistics leave the machine, and the sidebar shows the app's own translated navigation.
+    # no usage statistics leave the machine, and Streamlit draws no sidebar menu of its own (the app draws its bar).
     command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false",
                "--client.showSidebarNavigation", "false", "--server.headless", "true"]
     if getattr(args, "port", None):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kpi_core.messages import DEFAULT_LANG
 from kpi_core.personas import default_catalog
 from kpi_core.plan import Plan, ValueStatement, default_plan
 
@@ -212,6 +213,60 @@ def _freelancer(week: _Week) -> list[_Entry]:
     return entries
 
 
+# The stories are written in Japanese; an English sample says the same. Each action keeps its category and each
+# memo its problem-solved signals (tests/test_demo.py checks both).
+_LOG_EN = {
+    "朝の投稿": "Morning post",
+    "ノウハウ投稿": "How-to post",
+    "通勤中に投稿": "Post on the commute",
+    "リプ返し・交流": "Replies and chatting",
+    "ノウハウ投稿(Excel時短)": "How-to post (Excel time-savers)",
+    "DM対応(質問への回答)": "DM (answering a question)",
+    "個別相談(オンライン60分)": "Consultation (online, 60 min)",
+    "すきま時間に投稿": "Post in a spare moment",
+    "コメント返信": "Reply to comments",
+    "下書き・準備": "Drafting and planning",
+    "ストーリーズ": "Stories",
+    "Webデザインの学習": "Web design study",
+    "学習実況の投稿": "Progress post (what I made this week)",
+    "失敗談の投稿": "Post about a failure",
+    "後輩の相談にのる": "Advice session for a junior",
+    "クライアント定例": "Regular client check-in",
+    "サービス告知の投稿": "Service announcement post",
+    "事例紹介(EC売上改善)": "Case study (online shop sales)",
+    "個別相談": "Consultation",
+    "毎日投稿をスタート。フォロワーを増やしたい": "Started posting every day. I want more followers",
+    "夜中までリプ返し。いいねは増えたが相談はゼロ、疲れた":
+        "Replied until midnight. More likes, but not one consultation. Tired",
+    "週3回、一人に向けて丁寧に書く投稿に切り替え": "Switched to 3 careful posts a week, written for one person",
+    "2回目の相談。前回の方法で「結果が出た」とのこと": "Second consultation: they got results with last time's method",
+    "「長年の悩みが解決しました」と言ってもらえた": "They told me: \"Problem solved, after years of trying\"",
+    "相談者さんの紹介で問い合わせが届いた": "An inquiry came through a client's referral",
+    "「教わった関数で行動を起こせた」とお礼のDM": "Thank-you DM: \"I took action with the formula you taught me\"",
+    "子どもの昼寝中に5分だけ": "Just 5 minutes while the kids nap",
+    "「やってみたら朝の支度が10分早く終わった」と実践報告":
+        "Practice report: \"I tried it and was ready 10 minutes sooner\"",
+    "「読んで行動を起こせた」と、作り置きの写真つきで報告":
+        "Report with a photo of prepped meals: \"read it and took action\"",
+    "「夕飯作りの悩みが解決した」とコメントをもらった": "A comment: \"my dinner problem solved\"",
+    "ママ友に紹介してくれたそう。「本当にうまくいきました」とお礼":
+        "She told a mom friend about me. Thanks: \"it worked\"",
+    "初めてのコンペで落選した話を正直に書いた": "Wrote honestly about losing my first design contest",
+    "「真似したら行動を起こせた」と言われた": "Told me: \"I copied you and took action\"",
+    "ポートフォリオを見た方から制作の問い合わせ": "An inquiry for design work from someone who saw my portfolio",
+    "告知ばかりで反応が薄い。自分の宣伝になっている": "All announcements, few reactions: it has become self-promotion",
+    "同業の方が事例を引用してくれた": "A peer in the trade quoted my case study",
+    "クライアントから「結果が出た」と報告(CVR 1.2%→2.0%)": "Client reported: \"we got results\" (CVR 1.2% → 2.0%)",
+    "宣伝をやめ、クライアントの成果を数字で紹介する形に変更":
+        "Stopped advertising: now showing clients' results in numbers",
+}
+
+
+def _written(text: str, lang: str) -> str:
+    """A story's text in `lang` (Japanese as written; English from _LOG_EN)."""
+    return _LOG_EN.get(text, text) if lang == "en" else text
+
+
 _STORIES: dict[str, Callable[[_Week], list[_Entry]]] = {
     "office_worker": _office_worker, "homemaker": _homemaker, "student": _student, "freelancer": _freelancer,
 }
@@ -225,11 +280,12 @@ def _seed(persona_id: str, seed: int) -> np.random.Generator:
 
 
 def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.date | None = None,
-             end: dt.date | None = None) -> pd.DataFrame:
+             end: dt.date | None = None, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """`weeks` weeks of a persona's sample log in the canonical form (the reader's columns and dtypes).
 
     It begins on the Monday of `start`, or ends with the last week finished before `end` (so its last week can
-    be reviewed on `end`), or begins on DEMO_START.
+    be reviewed on `end`), or begins on DEMO_START. Actions and memos are written in `lang`; the figures, the
+    action categories and the problem-solved signals are the same in every language.
     """
     if persona_id not in _STORIES:
         raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STORIES)}")
@@ -249,15 +305,15 @@ def demo_log(persona_id: str, weeks: int = DEMO_WEEKS, seed: int = 0, start: dt.
     entries = [e for _, e in dated]
     frame = pd.DataFrame({
         "date": pd.Series(np.array([d for d, _ in dated], dtype="datetime64[D]").astype("datetime64[us]")),
-        "action": pd.Series([e.action for e in entries], dtype=object),
+        "action": pd.Series([_written(e.action, lang) for e in entries], dtype=object),
     })
-    frame["category"] = pd.Series([catalog.category_of(e.action) for e in entries], dtype=object)
+    frame["category"] = pd.Series([catalog.category_of(a) for a in frame["action"]], dtype=object)
     frame["minutes"] = pd.Series([e.minutes for e in entries], dtype="float64")
     frame["reactions"] = pd.Series([e.reactions for e in entries], dtype="Int64")
     frame["quality"] = pd.Series([e.quality for e in entries], dtype="Int64")
     for column in CORE_COUNTS:
         frame[column] = pd.Series([e.counts.get(column, 0) for e in entries], dtype="Int64")
-    frame["memo"] = pd.Series([e.memo for e in entries], dtype=object)
+    frame["memo"] = pd.Series([_written(e.memo, lang) for e in entries], dtype=object)
     for column in persona.columns:
         frame[column.id] = pd.Series([e.counts.get(column.id) for e in entries], dtype="Int64")
     # Income beside value, written on the day the money comes in (blank on every other row).
@@ -330,20 +386,77 @@ _STATEMENTS = {
 }
 
 
-def demo_plan(persona_id: str, start: dt.date | None = None, end: dt.date | None = None) -> Plan:
-    """The persona's default plan with a filled value statement (Japanese), starting the first demo week
+_STATEMENTS_EN = {
+    "office_worker": ValueStatement(
+        person="An office clerk in their third to fifth year, buried in overtime",
+        situation="Routine Excel work takes over two hours a day, and they go home late",
+        worries="They don't want to look slow, but don't know whom to ask",
+        words="Home on time",
+        future="Their evenings back, and a better review at work",
+        problem="Excel work that takes far too long",
+        solution="The time-savers I have used in ten years of accounting, taught step by step",
+        offer="One-to-one Excel time-saving sessions (60 min)",
+        why_me="I caught the last train every night as a new hire; learning functions and macros cut my overtime "
+               "by 40 hours a month",
+        change="The people I help tell me about the days they left on time",
+    ),
+    "homemaker": ValueStatement(
+        person="A working mother in her thirties raising preschoolers",
+        situation="Mornings and evenings are always a rush, and the housework never gets done",
+        worries="She blames herself for not doing things properly",
+        words="It doesn't have to be perfect",
+        future="More time laughing with her children",
+        problem="Mornings and dinners that never run smoothly",
+        solution="The time-saving chores I tried raising three children, shared so they can be copied as they are",
+        offer="An online course on time-saving housework",
+        why_me="Back at work after leave, I fell behind on housework and felt low every night, until I changed "
+               "how it was done",
+        change="She tells me \"I tried it and my mornings got easier\"",
+    ),
+    "student": ValueStatement(
+        person="A university student who has just started learning web design alone",
+        situation="They bought the course books but don't know what to make first, and have stalled",
+        worries="They fear they have no talent",
+        words="It's fine to fail",
+        future="Their first paid design job, and the confidence that comes with it",
+        problem="Stalling when learning alone, and not keeping it up",
+        solution="Showing my own learning log and failures every week, half a year ahead of them",
+        offer="Portfolio reviews and banner design",
+        why_me="I gave up three times, and kept going once I started learning in public",
+        change="People on the same path show me what they made: \"I tried it too\"",
+    ),
+    "freelancer": ValueStatement(
+        person="A shop owner running an online store alone",
+        situation="Ads don't raise sales, and they don't know what to fix",
+        worries="Hiring help that fails would waste money",
+        words="Explained with numbers",
+        future="Improving the shop on their own, with steady sales",
+        problem="Product pages that don't sell",
+        solution="Pointing out what to fix, with the numbers behind it, from my work supporting online shops",
+        offer="Consulting on product page improvements",
+        why_me="For five years I have helped more than 40 online shops raise their sales",
+        change="Clients report the change in their sales in numbers",
+    ),
+}
+
+
+def demo_plan(persona_id: str, start: dt.date | None = None, end: dt.date | None = None,
+              lang: str = DEFAULT_LANG) -> Plan:
+    """The persona's default plan with a filled value statement (in `lang`), starting the first demo week
     (`start` and `end` as in demo_log)."""
     if persona_id not in _STATEMENTS:
         raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_STATEMENTS)}")
     plan = default_plan(persona_id)
-    plan.statement = ValueStatement(**vars(_STATEMENTS[persona_id]))  # a copy: callers may edit their plan
+    statements = _STATEMENTS_EN if lang == "en" else _STATEMENTS
+    plan.statement = ValueStatement(**vars(statements[persona_id]))  # a copy: callers may edit their plan
     plan.start_date = _first_monday(start, end)
+    plan.language = lang if lang in ("ja", "en") else plan.language
     return plan
 
 
 # Each sample's reviews: (week number, fields). Experiments, the verdict on the one before, and how tired the
 # person was (1 rested … 5 worn out): the office worker wears out on daily posting and recovers after the
-# switch; the others stay within reach. Japanese, like the sample plans.
+# switch; the others stay within reach. Written in Japanese; _REVIEWS_EN says the same in English.
 _REVIEWS: dict[str, tuple[tuple[int, dict], ...]] = {
     "office_worker": (
         (2, {"fatigue": 4, "worked": "毎日投稿は続いている", "experiment": "返信は1日30分までにする"}),
@@ -379,10 +492,42 @@ _REVIEWS: dict[str, tuple[tuple[int, dict], ...]] = {
 }
 
 
-def demo_reviews(persona_id: str, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, dict]:
-    """The sample's weekly reviews as the workspace keeps them ({"YYYY-MM-DD": fields}); dates as in demo_log."""
+_REVIEWS_EN = {
+    "毎日投稿は続いている": "Still posting every day",
+    "返信は1日30分までにする": "Keep replies to 30 minutes a day",
+    "夜中までリプ返しをしてしまった": "I replied until midnight again",
+    "毎日投稿をやめ、週3回に絞って1本に時間をかける": "Stop posting daily: 3 posts a week, more time on each",
+    "丁寧に書いた投稿に深い質問が届いた": "A carefully written post brought a deep question",
+    "投稿の最後に個別相談の案内を一行入れる": "End each post with one line about one-to-one sessions",
+    "相談者さんから長いお礼のメッセージ": "A long thank-you message from someone I helped",
+    "相談でよく出た質問を事例として投稿する": "Post the questions people often ask as case studies",
+    "紹介で問い合わせが届いた": "An inquiry came through a referral",
+    "子どもの昼寝中の15分だけで投稿を仕上げる": "Finish each post in the 15 minutes of the kids' nap",
+    "「やってみた」と写真つきで報告が届いた": "Someone sent a photo: \"I tried it\"",
+    "コメントには質問で返して会話を続ける": "Answer comments with a question to keep the conversation going",
+    "ママ友への紹介が生まれた": "Someone told a mom friend about me",
+    "失敗談を週1本書く": "Write one failure story a week",
+    "落選の話にいちばん反応があった": "The post about losing the contest got the most response",
+    "後輩の相談を受ける時間を決めておく": "Set a fixed time for juniors' questions",
+    "制作の問い合わせが届いた": "An inquiry for design work came in",
+    "宣伝をやめ、クライアントの成果を数字で紹介する": "Stop advertising: show clients' results in numbers",
+    "事例紹介の投稿から問い合わせ": "An inquiry from a case-study post",
+    "事例に、クライアントの許可を得た実名を添える": "Add the client's real name to case studies, with their permission",
+    "同業の方から引用された": "A peer in the trade quoted me",
+}
+
+
+def demo_reviews(persona_id: str, start: dt.date | None = None, end: dt.date | None = None,
+                 lang: str = DEFAULT_LANG) -> dict[str, dict]:
+    """The sample's weekly reviews as the workspace keeps them ({"YYYY-MM-DD": fields}), their texts in `lang`;
+    dates as in demo_log."""
     if persona_id not in _REVIEWS:
         raise ValueError(f"no demo for persona {persona_id!r}; demos: {', '.join(_REVIEWS)}")
     monday = _first_monday(start, end)
-    return {(monday + dt.timedelta(weeks=number - 1)).isoformat(): dict(fields)
+
+    def written(name: str, value: object) -> object:
+        # The verdict is a code (keep, drop, unclear), the tiredness a number: only the texts are translated.
+        return _REVIEWS_EN.get(value, value) if lang == "en" and name != "verdict" and isinstance(value, str) else value
+
+    return {(monday + dt.timedelta(weeks=number - 1)).isoformat(): {k: written(k, v) for k, v in fields.items()}
             for number, fields in _REVIEWS[persona_id]}

@@ -34,3 +34,14 @@ def _zone_label(moment: dt.datetime) -> str:
 def known_zone(name: str | None) -> str | None:
     """`name` when it is a time zone this system knows, else None (times are then shown in UTC)."""
     return name if time_zone(name) is not dt.UTC else None
+
+
+def local_today(zone: str | None = None, now: dt.datetime | None = None) -> dt.date:
+    """The date it is in `zone` (UTC when unknown) at `now` (a moment; the clock when None, UTC when naive).
+
+    The week a person calls "last week" turns over at their own midnight, not the server's.
+    """
+    moment = dt.datetime.now(dt.UTC) if now is None else now
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(time_zone(zone)).date()

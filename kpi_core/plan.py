@@ -97,6 +97,8 @@ class Plan:
     # The column-matching step's choices, remembered: header signature (kpi_core.matching.signature) →
     # {field id: header as written}, applied to the next file with the same header set.
     column_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The define page's step the person reached (0 = the first): a reload or another visit reopens it there.
+    define_step: int = 0
 
 
 # ---------------------------------------------------------------- sentences
@@ -141,6 +143,23 @@ def custom_kpi_name(statement: ValueStatement | Plan, lang: str = DEFAULT_LANG) 
     if statement.custom_kpi.strip():
         return statement.custom_kpi.strip()
     return t("plan.custom_kpi", lang, **_parts(statement, lang))
+
+
+# A generated name (the custom KPI's runs to 80 characters and more) on a checkbox, a KPI line or a chart title:
+# about one line on a 390 px phone. The page keeps the whole text one tap away (a help tooltip).
+SHORT_NAME_CHARS = 24
+
+
+def short_name(text: str, limit: int = SHORT_NAME_CHARS) -> str:
+    """`text` for a label: whole when it has at most `limit` characters, else its first ones and "…", `limit`
+    characters in all."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def custom_kpi_short_name(statement: ValueStatement | Plan, lang: str = DEFAULT_LANG) -> str:
+    """custom_kpi_name cut for display (short_name); compare with custom_kpi_name to know whether it was cut."""
+    return short_name(custom_kpi_name(statement, lang))
 
 
 # ---------------------------------------------------------------- defaults and checks
@@ -408,6 +427,8 @@ def plan_to_yaml(plan: Plan) -> str:
         "monthly_income_goal": None if plan.monthly_income_goal is None else int(plan.monthly_income_goal),
         "cycle_decisions": [_decision_document(d) for d in plan.cycle_decisions],
     }
+    if plan.define_step:  # written only once the person moved on: a plan still at the first step reads as before
+        document["define_step"] = int(plan.define_step)
     if plan.column_maps:  # written only once there is one: a plan without any reads as before
         document["column_maps"] = {_Quoted(signature): {_Quoted(f): _Quoted(h) for f, h in mapping.items()}
                                    for signature, mapping in plan.column_maps.items()}
@@ -442,6 +463,7 @@ _PLAN_KEYS = ("version", "persona_id", "statement", "kpis", "weekly_budget_minut
 
 _PLAN_KEYS += ("monthly_income_goal",)
 _PLAN_KEYS += ("column_maps",)
+_PLAN_KEYS += ("define_step",)
 
 
 def _text(check: Checker, value: object, path: str) -> str | None:
@@ -587,4 +609,7 @@ def plan_from_yaml(text: str, file: str = "plan.yaml") -> tuple[Plan | None, lis
         plan.monthly_income_goal = None if goal is None else int(goal)
     plan.cycle_decisions = _decisions_from(check, data.get("cycle_decisions"))
     plan.column_maps = _column_maps_from(check, data.get("column_maps"))
+    if data.get("define_step") is not None:  # a whole number, 0 or more (the page stops at its last step)
+        step = check.field(data, "", "define_step", check.number, integer=True)
+        plan.define_step = plan.define_step if step is None else int(step)
     return plan, check.problems

@@ -417,6 +417,15 @@ class Workspace:
         with self._lock:
             return int(self._conn.execute("SELECT COUNT(*) FROM log_rows").fetchone()[0])
 
+    def change_mark(self) -> int:
+        """A number that changes each time another connection (another tab, another process) commits a change to
+        the file: SQLite's PRAGMA data_version, kept by the file itself. Compared run to run, it tells a page
+        that what is stored changed (the plan, a review, any log row, an upload, a backup), not only the row
+        count. Cheap: no table is read. This connection's own writes leave it as it was (they are in hand).
+        """
+        with self._lock:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def replace_log(self, log: pd.DataFrame, upload: UploadInfo | None = None, *, backup: bool = True) -> int | None:
         """Make the log exactly `log`; returns the id of the backup taken first (None: nothing to back up)."""
         rows = _prepare(log)

@@ -191,11 +191,12 @@ _PLAN_PARTS = {
 def _plan_parts(here: Plan | None, there: Plan | None) -> tuple[str, ...]:
     """Which parts of the plan differ: () when equal, ("all",) when only one side has a plan, "other" for the rest.
 
-    The language the app was last shown in is left out: the app keeps the one chosen now (see pages/6_data.py).
+    The language the app was last shown in is left out: the app keeps the one chosen now (see pages/6_data.py);
+    so is the define page's step reached, which only says where that page reopens.
     """
     if here is None or there is None:
         return () if here is there else ("all",)
-    there = dataclasses.replace(there, language=here.language)
+    there = dataclasses.replace(there, language=here.language, define_step=here.define_step)
     if here == there:
         return ()
     return tuple(name for name, part in _PLAN_PARTS.items() if part(here) != part(there)) or ("other",)

@@ -44,10 +44,11 @@ def placeholder(field: str) -> str:
     return t(f"example.{plan.persona_id}.{field}", lang)
 
 
+kept = state.kept_help(lang)  # how typed text is kept: said on every field
 for field in fields:
     widget = st.text_area if field in LONG_FIELDS else st.text_input
     value = widget(t(f"define.field.{field}", lang), value=getattr(statement, field), max_chars=STATEMENT_LIMITS[field],
-                   placeholder=placeholder(field), key=state.widget_key(f"define_{field}"))
+                   placeholder=placeholder(field), help=kept, key=state.widget_key(f"define_{field}"))
     # Copied into the plan at once (saved at the end of the run), so leaving the page or the step loses nothing.
     if state.user_edit(f"define_{field}", value, getattr(statement, field)):
         setattr(statement, field, value)
@@ -58,7 +59,7 @@ if fields:
 if name == "result":
     generated = statement_sentence(replace(statement, sentence=""), lang)
     sentence = st.text_area(t("define.result.sentence_edit", lang), value=statement.sentence or generated,
-                            max_chars=STATEMENT_LIMITS["sentence"],
+                            max_chars=STATEMENT_LIMITS["sentence"], help=kept,
                             key=state.widget_key("define_sentence"))
     # Only a real edit is kept, so the generated sentence follows later answers and the language.
     statement.sentence = "" if sentence == generated else sentence
@@ -73,12 +74,15 @@ for code in statement_advice(statement, fields or None):  # the result step look
     st.warning(t(f"advice.{code}", lang), icon="💡")
 
 back, forward = st.columns(2)
+# The step is this tab's, and stored with the plan (saved before the rerun) so a reload reopens it.
 if back.button(t("define.back", lang), disabled=step == 0, width="stretch"):
-    session.define_step = step - 1
+    session.define_step = plan.define_step = step - 1
+    state.autosave()
     st.rerun()
 if forward.button(t("define.next", lang), disabled=step == len(STEPS) - 1, type="primary",
                   width="stretch"):
-    session.define_step = step + 1
+    session.define_step = plan.define_step = step + 1
+    state.autosave()
     st.rerun()
 
 finish_page(lang)

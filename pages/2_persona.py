@@ -11,6 +11,7 @@ from kpi_core.plan import (
     MIN_BUDGET_MINUTES,
     KpiChoice,
     custom_kpi_name,
+    custom_kpi_short_name,
     default_plan,
 )
 from kpi_core.report import CUSTOM_KPI_ID
@@ -106,9 +107,11 @@ for kpi in catalog.available_kpis(plan.persona_id):
             chosen.append(KpiChoice(kpi.id, target))
 
 custom_name = custom_kpi_name(plan.statement, lang)
+shown_name = custom_kpi_short_name(plan.statement, lang)  # 24 characters; the whole name one tap away (help)
 if plan.statement.person.strip() and plan.statement.problem.strip():
     with st.container(border=True):
-        use = st.checkbox(t("persona.custom", lang, name=literal(custom_name)), value=CUSTOM_KPI_ID in targets,
+        use = st.checkbox(t("persona.custom", lang, name=literal(shown_name)), value=CUSTOM_KPI_ID in targets,
+                          help=literal(custom_name) if shown_name != custom_name else None,
                           key=state.widget_key("use_custom"))
         st.caption(t("report.custom.measures", lang))
         if use:

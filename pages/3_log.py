@@ -114,6 +114,10 @@ for report in reversed(session.uploads):
     no_rows = report.error is None and report.rows_in == 0
     failed = report.error is not None or report.rejected > 0 or no_rows
     icon = "⚠️" if failed else "✅"
+    # Followers and impressions left out on purpose: said in plain view, not inside the file's (often closed) card.
+    for column in report.ignored_columns:
+        if column.reason == "vanity":
+            st.info(literal(column.message(lang)), icon="🙈")
     # File names, headers and cells come from the file: every message quoting them is escaped (literal).
     with st.expander(f"{icon} {literal(report.name)}", expanded=failed):
         if report.error is not None:
@@ -139,7 +143,8 @@ for report in reversed(session.uploads):
         if report.examples:
             st.info(t("log.example_row", lang), icon="📝")
         for column in report.ignored_columns:
-            st.info(literal(column.message(lang)), icon="🙈")
+            if column.reason != "vanity":  # the vanity notice is above the card
+                st.info(literal(column.message(lang)), icon="🙈")
         if report.problems:
             st.markdown(t("log.problems", lang))
             table = readable(pd.DataFrame([p.as_dict(lang) for p in report.problems]), lang).rename(columns={
@@ -153,6 +158,7 @@ for report in reversed(session.uploads):
                 t("log.download_rejected", lang),
                 rejected_csv_bytes(report.header, report.rejected_rows, t("log.col.fix", lang), by_row),
                 file_name=f"rejected_{report.name}", mime="text/csv", key=f"rejected_{id(report)}",
+                help=t("log.download_rejected.help", lang),
             )
 
 revisions.show_counts(lang)
@@ -170,7 +176,7 @@ else:
         st.caption(t("log.span", lang, first=log["date"].min().date(), last=log["date"].max().date()))
     # A callable: the file is built when the button is pressed, not on every rerun of the page.
     st.download_button(t("log.export", lang), lambda: log_csv_bytes(log, lang, persona_columns(catalog)),
-                       file_name="activity_log.csv", mime="text/csv", key="export_log")
+                       file_name="activity_log.csv", mime="text/csv", key="export_log", help=t("log.export.help", lang))
 
 with st.expander(t("rubric.title", lang)):  # what the 質的評価 column's 1–5 means
     st.markdown(rubric_markdown(lang))

@@ -10,11 +10,13 @@ from kpi_core.measures import result_name
 from kpi_core.messages import t
 from kpi_core.metrics import latest_change
 from kpi_core.personas import default_catalog
-from kpi_core.plan import plan_to_yaml
+from kpi_core.plan import plan_to_yaml, short_name
 from kpi_core.smoothing import explain as explain_smoothing
 from kpi_core.smoothing import smoothed_minutes_per_result
 from kpi_core.sustainability import explain_parts, help_shares
+from kpi_core.weeks import report_until
 from pages._ui import charts, state
+from pages._ui import weeks as weeks_ui
 from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.income import income_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
@@ -35,16 +37,38 @@ if log.empty:
     st.page_link(PAGE_FILES["persona"], label=t("dashboard.to_template", lang), icon="📄")
     stop(lang)
 
+
+def so_far(week) -> None:
+    """The week still in progress: what is in so far, in one line (never the headline)."""
+    if week is not None:
+        st.caption(t("dashboard.so_far", lang, start=weeks_ui.week_span(week["week_start"], lang)["start"],
+                     minutes=compact(week["minutes"]), actions=int(week["actions"]),
+                     result=literal(result_name(report.measures, lang, catalog)),
+                     results="—" if pd.isna(week["results"]) else compact(week["results"])))
+
+
 state.touch("dashboard")
 report = weekly_report(log, plan_to_yaml(plan), plan, fatigue_key(st.session_state.reviews))
-period = st.segmented_control(t("dashboard.period", lang), list(PERIODS), default="12", key="dashboard_period",
-                              format_func=lambda p: t(f"dashboard.period.{p}", lang)) or "12"
+period = st.segmented_control(t("dashboard.period", lang), list(PERIODS),
+                              default=weeks_ui.from_url(weeks_ui.PERIOD_PARAM, list(PERIODS), "12"),
+                              key="dashboard_period", format_func=lambda p: t(f"dashboard.period.{p}", lang),
+                              on_change=weeks_ui.to_url, args=(weeks_ui.PERIOD_PARAM, "dashboard_period")) or "12"
+
+# The headline is the last finished week; the week still going is only "so far", under it.
+seen = weeks_ui.seen_today(report.weeks["week_start"])
+going = None if seen.in_progress is None else report.weeks.iloc[-1]
+if seen.last_finished is None:
+    st.info(t("dashboard.no_finished", lang, end=weeks_ui.week_span(seen.current, lang)["end"]))
+    so_far(going)
+    stop(lang)
+report = report_until(report, seen.last_finished)
 weeks_count = PERIODS[period]
 weeks = report.weeks if weeks_count is None else report.weeks.tail(weeks_count)
 kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 
 change = latest_change(report)
-st.subheader(t("dashboard.latest", lang, week=weeks["week_start"].iloc[-1].date().isoformat()))
+st.subheader(t("dashboard.latest", lang, week=seen.last_finished.isoformat()))
+so_far(going)
 counted, warning = explain_measures(report.measures, catalog, plan.persona_id, lang)
 st.caption(literal(counted))  # names the plan's key result: a column of the person's own
 if warning:  # reactions stand in, or the chosen signal is missing: say so in words, with the column to add
@@ -89,40 +113,47 @@ for row in latest_kpis.itertuples():
     verdict = "—" if row.met is None or str(row.met) == "<NA>" else ("✅" if row.met else "⏳")
     band = row.direction == "band" and not pd.isna(row.target_max)  # a range: "2–4"
     target = f"{compact(row.target)}–{compact(row.target_max)}" if band else compact(row.target)
-    st.write(t("dashboard.kpi_line", lang, verdict=verdict, name=literal(label), value=compact(row.value),
-               target=target, unit=kpi.unit_text(lang) if kpi else ""))
+    # A long name (the statement's own KPI) is cut to one line on a phone; the whole of it is one tap away.
+    st.markdown(t("dashboard.kpi_line", lang, verdict=verdict, name=literal(short_name(label)),
+                  value=compact(row.value), target=target, unit=kpi.unit_text(lang) if kpi else ""),
+                help=literal(label) if short_name(label) != label else None)
 
 income_section(log, report.weeks, plan.monthly_income_goal, lang)
 
 
-def chart_with_table(chart, table) -> None:
+def chart_with_table(chart, table, look: str) -> None:
+    """A chart, its figures in a second tab, and under it one line on what to look for."""
     chart_tab, table_tab = st.tabs([t("dashboard.tab.chart", lang), t("dashboard.tab.table", lang)])
     chart_tab.altair_chart(chart, width="stretch")
     table_tab.dataframe(readable(table, lang), hide_index=True, width="stretch")
+    st.caption(look)
 
 
 st.subheader(t("dashboard.charts", lang))
 chart_with_table(charts.minutes_and_results(weeks, result_name(report.measures, lang, catalog), lang),
-                 weeks[["week_start", "minutes", "results"]])
+                 weeks[["week_start", "minutes", "results"]], t("dashboard.look.minutes_results", lang))
 smoothed = smoothed_minutes_per_result(report.weeks)
 smoothed = smoothed[smoothed["week_start"].isin(weeks["week_start"])]
 chart_with_table(charts.minutes_per_result(smoothed, lang),
-                 smoothed[["week_start", "minutes", "results", "minutes_per_result", "smoothed_minutes_per_result"]])
+                 smoothed[["week_start", "minutes", "results", "minutes_per_result", "smoothed_minutes_per_result"]],
+                 t("dashboard.look.minutes_per_result", lang))
 st.caption(explain_smoothing(lang))
 chart_with_table(charts.sustainability(weeks, lang),
                  weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating", "sust_fatigue",
-                        "fatigue"]])
+                        "fatigue"]], t("dashboard.look.sustainability", lang))
 category_names = {c.id: c.name[lang] for c in catalog.categories}
-chart_with_table(charts.action_mix(weeks, category_names, lang), charts.action_mix_table(weeks, category_names))
+chart_with_table(charts.action_mix(weeks, category_names, lang), charts.action_mix_table(weeks, category_names),
+                 t("dashboard.look.action_mix", lang))
 for kpi_id, rows in kpi_rows.groupby("id", sort=False):
     kpi = names.get(kpi_id)
     title = kpi.name[lang] if kpi else kpi_id
     in_band = (rows["direction"] == "band").any()
     chart_with_table(charts.kpi_against_target(rows, title, kpi.unit_text(lang) if kpi else "", lang),
-                     rows[["week_start", "value", "target", *(["target_max"] if in_band else []), "met"]])
+                     rows[["week_start", "value", "target", *(["target_max"] if in_band else []), "met"]],
+                     t("dashboard.look.kpi", lang))
 
 st.subheader(t("dashboard.by_category", lang))
-period_log = log[log["date"] >= weeks["week_start"].iloc[0]]
+period_log = log[(log["date"] >= weeks["week_start"].iloc[0]) & (log["date"] < pd.Timestamp(seen.current))]
 by_category = results_by_category(period_log, key_result=report.key_result, key_columns=report.key_columns,
                                   solved_phrases=report.measures.phrases)
 by_category = by_category[by_category["actions"] > 0]

@@ -14,6 +14,7 @@ from kpi_core.plan import plan_to_yaml
 from kpi_core.report import figure_names
 from kpi_core.sharing import ConventionalFigure, share_report
 from pages._ui import state
+from pages._ui import weeks as weeks_ui
 from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.cycle_end import story_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
@@ -35,7 +36,12 @@ if log.empty:
 report = weekly_report(log, plan_to_yaml(plan), plan, fatigue_key(session.reviews))
 weeks = report.weeks
 week_options = [w.date().isoformat() for w in weeks["week_start"]][::-1]
-week = st.selectbox(t("review.week", lang), week_options, index=0, key="review_week")
+# The last finished week first (the current one is listed, marked in progress); a week in the URL wins.
+seen = weeks_ui.seen_today(weeks["week_start"])
+opened = weeks_ui.from_url(weeks_ui.WEEK_PARAM, week_options, seen.default.isoformat())
+week = st.selectbox(t("review.week", lang), week_options, index=week_options.index(opened), key="review_week",
+                    format_func=weeks_ui.week_label(seen, lang), on_change=weeks_ui.to_url,
+                    args=(weeks_ui.WEEK_PARAM, "review_week"))
 position = week_options[::-1].index(week)
 this = weeks.iloc[position]
 previous = weeks.iloc[position - 1] if position > 0 else None
@@ -89,7 +95,7 @@ if position > 0:
 for field in REFLECTION_FIELDS:
     value = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
                                 max_chars=REVIEW_TEXT_LIMITS[field],
-                                placeholder=t(f"review.field.{field}.placeholder", lang),
+                                placeholder=t(f"review.field.{field}.placeholder", lang), help=state.kept_help(lang),
                                 key=state.widget_key(f"review_{field}_{week}"))
     if state.user_edit(f"review_{field}_{week}", value, saved.get(field, "")):
         saved[field] = value

@@ -1,7 +1,7 @@
 """Real browser: Debian's Chromium walks the app the way a person in Japan would.
 
 The app runs under `streamlit run` on a free port; pytest-playwright drives /usr/bin/chromium (never a
-downloaded browser) with a Japanese locale. Navigation happens by clicking the sidebar links, text is typed
+downloaded browser) with a Japanese locale. Navigation happens by tapping the bar at the top, text is typed
 into the fields, the CSV goes through the real dropzone. Screenshots of the dashboard (desktop and phone)
 land in `test-artifacts/` at the repository root.
 
@@ -30,6 +30,7 @@ import xlsxwriter
 from playwright.sync_api import Page, expect
 
 from kpi_core.messages import t
+from kpi_core.plan import short_name
 
 pytestmark = pytest.mark.browser
 
@@ -182,9 +183,14 @@ def main_heading(page: Page, text: str):
     return page.get_by_test_id("stMain").get_by_role("heading", level=1, name=text)
 
 
-def open_from_sidebar(page: Page, nav_key: str, title_key: str, path: str) -> None:
-    """Click the page's link in the sidebar (the app draws its own, translated navigation)."""
-    link = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").filter(has_text=ja(nav_key))
+def nav_bar(page: Page):
+    """The app's own navigation bar at the top of the main area (pages/_ui/layout.py)."""
+    return page.locator(".st-key-topnav").get_by_test_id("stPageLink-NavLink")
+
+
+def open_from_nav(page: Page, nav_key: str, title_key: str, path: str) -> None:
+    """Tap the page's entry in the navigation bar (`nav.define` → the bar's label `nav.bar.define`)."""
+    link = nav_bar(page).filter(has=page.get_by_text(ja(nav_key.replace("nav.", "nav.bar.")), exact=True))
     expect(link).to_have_count(1)
     link.click()
     expect(page).to_have_url(re.compile(rf"/{path}$"))
@@ -245,8 +251,8 @@ def test_every_page_opens_from_its_url_on_a_fresh_server(app_url, page):
         expect(page.get_by_text("Page not found")).to_have_count(0)
         if empty_key:
             expect(page.get_by_text(ja(empty_key))).to_be_visible()
-        # The translated sidebar navigation is there on every page: home, the five steps, your data.
-        expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")).to_have_count(7)
+        # The translated navigation bar is there on every page: home, the five steps, your data.
+        expect(nav_bar(page)).to_have_count(7)
     assert not page.page_errors, page.page_errors
 
 
@@ -258,7 +264,7 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(page.get_by_text(ja("home.path"))).to_be_visible()
 
     # Define: the one person, next, the problem, back: both answers are kept.
-    open_from_sidebar(page, "nav.define", "define.title", "define")
+    open_from_nav(page, "nav.define", "define.title", "define")
     expect(page.get_by_text(ja("define.step.person"))).to_be_visible()
     type_into(page, ja("define.field.person"), PERSON)
     page.get_by_role("button", name=ja("define.next")).click()
@@ -275,7 +281,7 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(page.get_by_label(ja("define.field.problem"), exact=True)).to_have_value(PROBLEM)
 
     # Persona: the homemaker card.
-    open_from_sidebar(page, "nav.persona", "persona.title", "persona")
+    open_from_nav(page, "nav.persona", "persona.title", "persona")
     homemaker = "主婦"
     card = (page.get_by_test_id("stVerticalBlock")
             .filter(has=page.get_by_role("heading", name=homemaker, exact=True))
@@ -288,7 +294,7 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(page.get_by_text(ja("persona.custom.missing"))).to_have_count(0)
 
     # Log: a cp932 CSV through the dropzone, with a bad row and a vanity column.
-    open_from_sidebar(page, "nav.log", "log.title", "log")
+    open_from_nav(page, "nav.log", "log.title", "log")
     data, bad_row, good_rows = activity_csv()
     csv_path = tmp_path / UPLOAD_NAME
     csv_path.write_bytes(data)
@@ -314,17 +320,16 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(page.get_by_role("heading", name=ja("log.current", rows=good_rows))).to_be_visible()
 
     # Dashboard: charts drawn, titles in Japanese.
-    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
-    # The path marks the log step done (drawn on the next page: the sidebar is drawn before the upload is read).
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
-           .filter(has_text=f"✅ {ja('nav.log')}")).to_have_count(1)
+    open_from_nav(page, "nav.dashboard", "dashboard.title", "dashboard")
     wait_for_charts(page, at_least=4)
     charts = page.locator(".vega-embed")
     assert charts.count() >= 4, f"expected at least 4 charts, found {charts.count()}"
     for key in ("chart.sustainability", "chart.minutes_per_result", "chart.action_mix"):
         # The svg renderer writes titles as <text>; a canvas would not, and this would say so.
         expect(charts.locator("svg text").filter(has_text=ja(key)).first).to_be_visible()
-    expect(page.get_by_text(ja("dashboard.mpr", result=ja("column.inquiries")))).to_be_visible()
+    # The headline figure (a metric), not the chart of the same name below it.
+    expect(page.get_by_test_id("stMetric").filter(has_text=ja("dashboard.mpr", result=ja("column.inquiries")))
+           .first).to_be_visible()
     expect(page.get_by_role("heading", name=ja("dashboard.kpis"))).to_be_visible()
 
     full_page_screenshot(page, artifacts / "dashboard-desktop.png", DESKTOP)
@@ -343,10 +348,9 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     assert widths["main"] <= widths["mainClient"] + 2, f"the main column scrolls sideways at 390 px: {widths}"
     full_page_screenshot(page, artifacts / "dashboard-phone.png", PHONE)
 
-    # On a phone the sidebar is folded away: open it, as a person would, and go to the review.
-    expect(page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").first).not_to_be_in_viewport()
-    page.get_by_test_id("stExpandSidebarButton").click()
-    open_from_sidebar(page, "nav.review", "review.title", "review")
+    # On a phone the bar stays at the top of the screen, however far down the page is scrolled: one tap on.
+    expect(nav_bar(page).first).to_be_in_viewport()
+    open_from_nav(page, "nav.review", "review.title", "review")
     page.set_viewport_size(DESKTOP)
     settle(page)
 
@@ -355,22 +359,21 @@ def test_main_path_in_japanese(app_url, page, tmp_path, artifacts):
     expect(page.get_by_role("combobox", name=ja("review.week"))).to_have_value(latest_week)
     type_into(page, ja("review.field.worked"), REFLECTION)
     expect(page.get_by_text(ja("review.kept"))).to_be_visible()
-    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
-    open_from_sidebar(page, "nav.review", "review.title", "review")
+    open_from_nav(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_nav(page, "nav.review", "review.title", "review")
     expect(page.get_by_label(ja("review.field.worked"), exact=True)).to_have_value(REFLECTION)
 
     # English is one click away, and switches everything: the title, the navigation, the fields.
-    page.set_viewport_size(DESKTOP)  # back on a laptop, where the sidebar stays open
+    page.set_viewport_size(DESKTOP)  # back on a laptop
     settle(page)
-    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+    page.get_by_test_id("stMain").get_by_text("English", exact=True).click()  # the switch at the page's foot
     settle(page)
     expect(main_heading(page, t("review.title", "en"))).to_be_visible()
-    nav = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink")
-    expect(nav.filter(has_text=t("nav.dashboard", "en"))).to_have_count(1)
-    expect(nav.filter(has_text=ja("nav.dashboard"))).to_have_count(0)
+    expect(nav_bar(page).filter(has_text=t("nav.bar.dashboard", "en"))).to_have_count(1)
+    expect(nav_bar(page).filter(has_text=ja("nav.bar.dashboard"))).to_have_count(0)
     expect(page.get_by_label(t("review.field.worked", "en"), exact=True)).to_have_value(REFLECTION)
     # The choice is remembered with the plan; switch back so the next visit starts in Japanese again.
-    page.get_by_test_id("stSidebar").get_by_text("日本語", exact=True).click()
+    page.get_by_test_id("stMain").get_by_text("日本語", exact=True).click()
     settle(page)
     expect(main_heading(page, ja("review.title"))).to_be_visible()
 
@@ -402,7 +405,7 @@ def test_dashboard_charts_have_room_and_figures_read_well(app_url, page, tmp_pat
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(csv_path)
     expect(page.get_by_text(f"⚠️ {UPLOAD_NAME}")).to_be_visible()
     settle(page)
-    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_nav(page, "nav.dashboard", "dashboard.title", "dashboard")
     wait_for_charts(page, at_least=4)
     page.wait_for_timeout(500)
 
@@ -454,7 +457,7 @@ def test_the_twelfth_week_of_a_sample_asks_what_comes_next(app_url, page):
     settle(page)
     expect(page.get_by_text(ja("demo.banner", persona=homemaker))).to_be_visible()
 
-    open_from_sidebar(page, "nav.review", "review.title", "review")
+    open_from_nav(page, "nav.review", "review.title", "review")
     # The twelfth week by what the page calls it (the sample may end this week or the last finished one).
     twelfth = ja("cycle.position", cycle=1, week=12, weeks=12)
     week_box = page.get_by_role("combobox", name=ja("review.week"))
@@ -486,8 +489,8 @@ def test_the_twelfth_week_of_a_sample_asks_what_comes_next(app_url, page):
     expect(decided).to_be_visible()
 
     # Kept: away and back, the same week shows the decision it was given.
-    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
-    open_from_sidebar(page, "nav.review", "review.title", "review")
+    open_from_nav(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_nav(page, "nav.review", "review.title", "review")
     if week_box.input_value() != twelfth_week:
         choose_option(page, ja("review.week"), twelfth_week)
     expect(page.get_by_role("radio", name=ja("story.decision.rewrite"))).to_be_checked()
@@ -544,7 +547,7 @@ def test_an_excel_workbook_dropped_on_the_log_reaches_the_dashboard(fresh_app_ur
     expect(accepted.get_by_test_id("stMetricValue")).to_have_text("5")
     expect(page.get_by_role("heading", name=ja("log.current", rows=5))).to_be_visible()
 
-    open_from_sidebar(page, "nav.dashboard", "dashboard.title", "dashboard")
+    open_from_nav(page, "nav.dashboard", "dashboard.title", "dashboard")
     # The date cells became the right weeks, the numbers the right minutes and inquiries.
     expect(page.get_by_role("heading", name=ja("dashboard.latest", week="2025-01-13"))).to_be_visible()
     per_result = page.get_by_test_id("stMetric").filter(has_text=ja("dashboard.mpr"))
@@ -637,7 +640,7 @@ def test_typed_and_uploaded_markdown_loads_nothing(fresh_app_url, page, tmp_path
     listener.paths.clear()
 
     # Define: every field of every step, then the sentence and the custom KPI's name.
-    open_from_sidebar(page, "nav.define", "define.title", "define")
+    open_from_nav(page, "nav.define", "define.title", "define")
     steps = [("person", ("person", "situation", "worries", "words", "future")), ("problem", ("problem",)),
              ("solution", ("solution", "offer")), ("why", ("why_me",)), ("change", ("change",))]
     for _, fields in steps:
@@ -649,14 +652,14 @@ def test_typed_and_uploaded_markdown_loads_nothing(fresh_app_url, page, tmp_path
     type_into(page, ja("define.result.custom_kpi"), everything)
 
     # Persona: the custom KPI, named as typed, ticked so the dashboard and the report show it.
-    open_from_sidebar(page, "nav.persona", "persona.title", "persona")
-    custom = page.get_by_test_id("stCheckbox").filter(has_text=as_shown(everything))
+    open_from_nav(page, "nav.persona", "persona.title", "persona")
+    custom = page.get_by_test_id("stCheckbox").filter(has_text=as_shown(short_name(everything)))  # cut to 24
     expect(custom).to_have_count(1)
     custom.locator("label").click()
     settle(page)
 
     # Log: the CSV through the dropzone; its headers are named in the page's words, exactly as written.
-    open_from_sidebar(page, "nav.log", "log.title", "log")
+    open_from_nav(page, "nav.log", "log.title", "log")
     csv_path = tmp_path / "**bold**.csv"
     csv_path.write_bytes(injection_csv(payloads))
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(csv_path)
@@ -666,20 +669,20 @@ def test_typed_and_uploaded_markdown_loads_nothing(fresh_app_url, page, tmp_path
         expect(page.get_by_text(as_shown(ja("reader.ignored.unknown", column=header)))).to_be_visible()
 
     # Review: the reflections and the followers figure; the report's preview opened.
-    open_from_sidebar(page, "nav.review", "review.title", "review")
+    open_from_nav(page, "nav.review", "review.title", "review")
     for field in ("worked", "change", "thanks", "experiment"):
         type_into(page, ja(f"review.field.{field}"), everything)
     type_into(page, ja("review.share.conventional"), f"1,234 {payloads[0]}")
     page.get_by_test_id("stExpander").filter(has_text=ja("review.share.preview")).locator("summary").click()
     expect(page.get_by_test_id("stCode").filter(has_text="1,234")).to_be_visible()
 
-    # Every page, from the sidebar and from its address (a fresh session reading the stored workspace).
+    # Every page, from the navigation bar and from its address (a fresh session reading the stored workspace).
     shown = []
     for nav, title, path in (("nav.home", "app.name", ""), ("nav.define", "define.title", "define"),
                              ("nav.persona", "persona.title", "persona"), ("nav.log", "log.title", "log"),
                              ("nav.dashboard", "dashboard.title", "dashboard"),
                              ("nav.review", "review.title", "review"), ("nav.data", "data.title", "data")):
-        open_from_sidebar(page, nav, title, path)
+        open_from_nav(page, nav, title, path)
         page.wait_for_timeout(300)
         shown += nothing_rendered(page, port)
         page.goto(f"{fresh_app_url}/{path}")
@@ -687,9 +690,12 @@ def test_typed_and_uploaded_markdown_loads_nothing(fresh_app_url, page, tmp_path
         settle(page)
         page.wait_for_timeout(300)
         shown += nothing_rendered(page, port)
-        if path == "dashboard" and not page.get_by_test_id("stMarkdown").filter(has_text=as_shown(everything)).count():
+        if path == "dashboard" and not page.get_by_test_id("stMarkdown").filter(
+                has_text=as_shown(short_name(everything))).count():
             shown.append("the dashboard does not show the custom KPI's name as typed")
-        if path == "define" and page.get_by_label(ja("define.field.person"), exact=True).input_value() != everything:
+        # The define page reopens at the step reached: the last, where the typed sentence is.
+        if path == "define" and page.get_by_label(ja("define.result.sentence_edit"), exact=True).input_value() \
+                != everything:
             shown.append("the define page does not show the stored answer as typed")
     time.sleep(1)  # anything the last page started loading has arrived by now
     assert listener.paths == []

@@ -142,3 +142,14 @@ def test_every_way_of_writing_none(text):
 @pytest.mark.parametrize("text", ["", "0", "x", "--", "nothing", "なしです"])
 def test_text_that_is_not_none(text):
     assert not cells.is_none_mark(text)
+
+
+def test_spaces_inside_a_number_are_dropped_and_an_endless_number_of_hours_is_refused():
+    assert cells.parse_number("1 200") == 1200 and cells.parse_count("1 200件") == 1200
+    assert cells.parse_minutes("1 : 30") == 90 and cells.parse_minutes("1 時間 30 分") == 90
+    assert cells.parse_minutes("9" * 400 + "時間") is None  # inf minutes: not a number of minutes
+
+
+def test_clean_drops_only_invisible_characters():
+    assert cells.clean(" \u200bX\u200c\u200d\u2060\ufeff\u00adの投稿 ") == "Xの投稿"
+    assert cells.clean("ＡＢＣ　１") == "ABC 1"

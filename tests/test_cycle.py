@@ -304,7 +304,7 @@ def test_story_table_in_japanese_names_persona_columns_and_changes():
     story = cycle_story(story_weeks(), START, key_result="inquiries", signals=["thanks"])
     table = story.table("ja", names={"thanks": {"ja": "ありがとうの声", "en": "thank-yous"}})
     assert list(table.columns) == ["数字", "最初の4週", "最後の4週", "変化"]
-    assert list(table["数字"]) == ["1週あたりの時間(分)", "1成果あたりの時間(分・成果は問い合わせ数)",
+    assert list(table["数字"]) == ["1週あたりの時間(分)", "1件の成果にかかった時間(分・成果は問い合わせ数)",
                                  "問い合わせ数(1週あたり)", "ありがとうの声(1週あたり)", "時給換算(円)",
                                  "疲れ具合(1=元気〜5=くたくた)"]
     assert list(table["変化"]) == ["—", "改善", "改善", "改善", "改善", "改善"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from kpi_core.columns import CORE_OPTIONAL
 from kpi_core.demo import CORE_COUNTS, DEMO_PERSONAS, DEMO_START, demo_log, demo_plan, demo_reviews
 from kpi_core.export import log_csv_bytes
 from kpi_core.logbook import persona_columns, read_files
+from kpi_core.measures import solved_phrases
 from kpi_core.metrics import weekly_metrics
 from kpi_core.personas import default_catalog
 from kpi_core.plan import check_plan, plan_from_yaml, plan_to_yaml, statement_sentence
@@ -165,3 +168,45 @@ def test_unknown_persona_is_refused():
         demo_log("astronaut")
     with pytest.raises(ValueError):
         demo_plan("astronaut")
+
+
+# ---------------------------------------------------------------- the sample in English
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def japanese_in(texts) -> list[str]:
+    return [text for text in texts if isinstance(text, str) and JAPANESE.search(text)]
+
+
+@pytest.mark.parametrize("persona_id", DEMO_PERSONAS)
+def test_the_english_sample_plan_says_the_same_in_english(persona_id):
+    ja, en = demo_plan(persona_id), demo_plan(persona_id, lang="en")
+    assert japanese_in(vars(en.statement).values()) == []
+    assert [bool(v) for v in vars(en.statement).values()] == [bool(v) for v in vars(ja.statement).values()]
+    assert (en.language, ja.language) == ("en", "ja")
+    assert check_plan(en, CATALOG) == [] and plan_from_yaml(plan_to_yaml(en)) == (en, [])
+    assert statement_sentence(en, "en").startswith("I solve ")
+    assert replace(en, statement=ja.statement, language="ja") == ja  # only the words differ
+
+
+@pytest.mark.parametrize("persona_id", DEMO_PERSONAS)
+def test_the_english_sample_reviews_say_the_same_in_english(persona_id):
+    ja, en = demo_reviews(persona_id), demo_reviews(persona_id, lang="en")
+    assert japanese_in(v for fields in en.values() for v in fields.values()) == []
+    assert {w: sorted(f) for w, f in en.items()} == {w: sorted(f) for w, f in ja.items()}
+    for week, fields in ja.items():
+        assert {k: v for k, v in en[week].items() if k in ("fatigue", "verdict")} == \
+               {k: v for k, v in fields.items() if k in ("fatigue", "verdict")}
+
+
+@pytest.mark.parametrize("persona_id", DEMO_PERSONAS)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_english_sample_log_counts_the_same(persona_id, seed):
+    ja, en = demo_log(persona_id, seed=seed, weeks=24), demo_log(persona_id, seed=seed, weeks=24, lang="en")
+    assert japanese_in([*en["action"], *en["memo"]]) == []
+    assert_frame_equal(en.drop(columns=["action", "memo"]), ja.drop(columns=["action", "memo"]))  # categories too
+    phrases = solved_phrases(CATALOG)
+    assert count_solved_signals(en["memo"], phrases).tolist() == count_solved_signals(ja["memo"], phrases).tolist()
+    assert count_solved_signals(ja["memo"], phrases).sum() > 0

@@ -276,6 +276,7 @@ FAMILIES: dict[str, Family] = {
     "review.field.{}.placeholder": (lambda: fill("review.field.{}.placeholder", cycle.REFLECTION_FIELDS), False),
     "data.import.mode.{}": (lambda: fill("data.import.mode.{}", ("merge", "replace")), False),  # import_zip(mode=)
     "nav.{}": (lambda: fill("nav.{}", module_constant("pages/_ui/layout.py", "PAGE_FILES")), False),
+    "nav.bar.{}": (lambda: fill("nav.bar.{}", module_constant("pages/_ui/layout.py", "NAV_ORDER")), False),
     "home.step.{}": (lambda: fill("home.step.{}", STEPS), False),
     "persona.template.lang.{}": (lambda: fill("persona.template.lang.{}", LANGS), False),
     # What repair_plan changed, each named by the label of the field it is about (kpi_core.bounds caps).

@@ -83,9 +83,10 @@ def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
 def test_every_page_opens_without_data(page, lang):
     at = open_page(page, lang)
     assert at.title[0].value == t(PAGES[page][1], lang)
-    # Navigation in the chosen language.
+    # The navigation bar in the chosen language, first on the page: home, the five steps, the data page.
     labels = [link.proto.label for link in at.get("page_link")]
-    assert any(t("nav.define", lang) in label for label in labels)
+    assert labels[:7] == [t(f"nav.bar.{p}", lang) for p in ("home", "define", "persona", "log", "dashboard",
+                                                            "review", "data")]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -199,8 +200,9 @@ def test_language_switch_changes_every_label():
     at.run()
     assert at.title[0].value == t("app.name", "en")
     labels = [link.proto.label for link in at.get("page_link")]
-    assert any(t("nav.dashboard", "en") in label for label in labels)
-    assert not any(t("nav.dashboard", "ja") in label for label in labels)
+    assert t("nav.bar.dashboard", "en") in labels
+    assert any(t("nav.dashboard", "en") in label for label in labels)  # the home page's path
+    assert not any(t("nav.dashboard", "ja") in label or t("nav.bar.dashboard", "ja") in label for label in labels)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

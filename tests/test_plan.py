@@ -354,3 +354,51 @@ def test_check_plan_wants_a_whole_number_of_yen_of_zero_or_more(goal):
     assert [(p.path, p.code) for p in problems] == [("monthly_income_goal", "bad_income_goal")]
     for lang in LANGS:
         assert str(goal) in problems[0].message(lang)
+
+
+# ---------------------------------------------------------------- where the define page reopens; short names
+
+from kpi_core.plan import SHORT_NAME_CHARS, custom_kpi_short_name, short_name  # noqa: E402
+
+
+@pytest.mark.parametrize("step", [1, 5])
+def test_the_define_step_reached_round_trips(step):
+    plan = Plan(define_step=step)
+    assert f"define_step: {step}" in plan_to_yaml(plan)
+    assert _round_trip(plan) == plan
+
+
+def test_a_plan_at_the_first_step_writes_no_step_and_reads_as_before():
+    assert "define_step" not in plan_to_yaml(Plan())
+    assert plan_from_yaml(plan_to_yaml(Plan()))[0].define_step == 0
+
+
+@pytest.mark.parametrize(("written", "code"), [("-1", "negative"), ("'two'", "expected_integer"),
+                                               ("1.5", "expected_integer")])
+def test_a_bad_define_step_is_reported_and_reopens_the_first_step(written, code):
+    text = plan_to_yaml(Plan(define_step=2)).replace("define_step: 2", f"define_step: {written}")
+    loaded, problems = plan_from_yaml(text)
+    assert loaded.define_step == 0
+    assert [(p.path, p.code) for p in problems] == [("define_step", code)]
+
+
+def test_a_long_name_is_cut_to_24_characters_with_an_ellipsis():
+    assert SHORT_NAME_CHARS == 24
+    assert short_name("応募できた人数") == "応募できた人数"
+    assert short_name("あ" * 24) == "あ" * 24  # exactly the limit: whole
+    assert short_name("あ" * 25) == "あ" * 23 + "…"
+    assert short_name("  padded  ") == "padded"
+    assert short_name("Times I resolved the job worries", 10) == "Times I r…"
+    assert short_name("Times I resolved", 9) == "Times I…"  # no space left before the ellipsis
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_generated_custom_kpi_name_is_shown_cut_and_kept_whole(lang):
+    long = ValueStatement(person="育休から復帰したばかりで、朝の支度と夕飯作りが回らない30代の共働きのママ",
+                          problem="家事が回らず自分を責めてしまう",
+                          solution="3人の子育てで試してきた時短家事を手順つきで伝えること")
+    full = custom_kpi_name(long, lang)
+    assert len(full) > 60
+    shown = custom_kpi_short_name(long, lang)
+    assert len(shown) == SHORT_NAME_CHARS and shown.endswith("…") and full.startswith(shown[:-1])
+    assert custom_kpi_short_name(EXAMPLE, lang) == short_name(custom_kpi_name(EXAMPLE, lang))

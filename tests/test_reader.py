@@ -7,7 +7,7 @@ import pytest
 
 from kpi_core import decoding
 from kpi_core.columns import Column
-from kpi_core.reader import MAX_COUNT_PER_ROW, read_log
+from kpi_core.reader import MAX_COUNT_PER_ROW, IgnoredColumn, read_log
 from tests.conftest import JA_HEADER, csv_text
 
 
@@ -464,9 +464,18 @@ def test_a_file_over_the_row_limit_is_never_parsed_whole(monkeypatch):
         return frame
 
     monkeypatch.setattr(reader.pd, "read_csv", counting)
-    report = read(csv_text(*[f"2025/1/{1 + i % 28},投稿,30,1,4,1," for i in range(50)])).report
+    rows = [f"2025/1/{1 + i % 28},投稿,30,1,4,1," for i in range(50)]
+    report = read(csv_text(*rows)).report
     assert report.error.code == "error.too_many_rows" and report.error.params == {"rows": "50", "limit": "5"}
     assert parsed == [1 + 5 + 1]  # the header, the five rows allowed, and one more
+    # The count given is of the rows below the header, with a title line above it and no line end at the end.
+    report = read("活動記録\r\n" + csv_text(*rows).removesuffix("\r\n")).report
+    assert report.error.params == {"rows": "50", "limit": "5"}
+
+
+def test_a_rejected_row_keeps_its_empty_last_cell():
+    report = read(csv_text("2025/1/6,投稿,abc,1,4,1,")).report
+    assert report.rejected_rows == [(2, ["2025/1/6", "投稿", "abc", "1", "4", "1", ""])]
 
 
 def test_a_missing_cell_in_a_column_reads_as_empty():
@@ -478,3 +487,18 @@ def test_a_missing_cell_in_a_column_reads_as_empty():
     assert column.filled.tolist() == [True, False, True, False]
     numbers = _Distinct(pd.Series(pd.Categorical([3, 1, 3])))  # categories that are not text become text
     assert [numbers.raw[c] for c in numbers.codes] == ["3", "1", "3"]
+
+
+def test_a_column_without_a_header_is_named_by_its_letter_only_when_it_holds_something():
+    # Columns H and I have no header; only I holds a value, so only I is said to be left out.
+    result = read(csv_text("2025/1/6,投稿,30,1,4,1,メモ,,x", "2025/1/7,投稿,30,1,4,1,,,", header=JA_HEADER + ",,"))
+    assert (result.report.accepted, result.report.problems) == (2, [])
+    assert result.report.ignored_columns == [IgnoredColumn("I", "unnamed")]
+    assert "Column I" in result.report.ignored_columns[0].message("en")
+
+
+def test_a_none_mark_is_missing_in_an_optional_column_and_wrong_in_a_required_one():
+    result = read(csv_text("2025/1/6,投稿,30,-,4,1,", "2025/1/7,投稿,30,1,4,なし,", "2025/1/8,投稿,30,1,4,－,"))
+    assert [(p.row, p.column, p.value, p.code) for p in result.report.problems] == [
+        (2, "直接反応数", "-", "row.invalid_count")]  # reactions are required: "-" is not a count
+    assert result.report.accepted == 2 and result.rows["inquiries"].isna().tolist() == [True, True]

@@ -93,10 +93,10 @@ def test_markdown_report():
     assert "## 価値の指標" in lines and "## 目標と達成状況" in lines and "## 従来の数字(手入力)" in lines
     assert "| 指標 | 直近4週 | その前の4週 | 増減 | メモ |" in lines
     assert "| 問い合わせ数 | 8 | 4 | +4 |  |" in lines
-    assert "| 1成果あたりの時間(分) | 15 | 60 | -45 |  |" in lines
+    assert "| 1件の成果にかかった時間(分) | 15 | 60 | -45 |  |" in lines
     assert "| 投稿数/週 | 1 | 3 | 4週中0週で達成 |" in lines
     assert "| フォロワー数 | 8,000 | 10,000 | -2,000 | 手入力 |" in lines
-    assert "「1成果あたりの時間」の成果は問い合わせ数を指します。" in lines
+    assert "「1件の成果にかかった時間」の成果は問い合わせ数を指します。" in lines
     english = share_report(make_report(), period="month", names=NAMES).markdown("en")
     assert "| Posts a week | 1 | 3 | met in 0 of 4 week(s) |" in english.splitlines()
 

@@ -93,8 +93,10 @@ def test_nan_before_the_first_counted_week():
     assert out["smoothed_minutes_per_result"].iloc[1] == pytest.approx(30.0, abs=TOL)
 
 
-def test_the_smoothing_is_explained_with_its_half_life():
-    assert "半減期4週" in explain("ja") and "half-life 2.5 weeks" in explain("en", 2.5)
+def test_the_smoothing_is_explained_with_its_half_life_in_plain_words():
+    assert "4週前の週は、今週の半分の重さ" in explain("ja")
+    assert "a week 2.5 weeks back counts half" in explain("en", 2.5)
+    assert not any(word in explain("ja") for word in ("指数平滑", "半減期"))  # no analyst's words on the page
 
 
 def test_a_long_run_without_results_gives_no_figure_instead_of_an_absurd_one():

@@ -416,6 +416,14 @@ def test_the_ratio_is_judged_from_a_members_first_megabyte_on(size, refused):
         assert read_members(data, limits) == {"m": b"\0" * size}
 
 
+def test_the_ratio_is_measured_per_member_not_over_the_archive_so_far():
+    # A bomb after a large honest member: its own compressed bytes, not the archive's, set its ratio.
+    data = member_zip(honest=os.urandom(2**20), bomb=b"\0" * 2 * 2**20)
+    with pytest.raises(TooCompressed) as raised:
+        read_members(data, UnzipLimits(10**8, 10**8, ratio=100))
+    assert raised.value.member == "bomb"
+
+
 def test_bytes_that_are_not_a_zip_are_a_broken_zip_naming_no_member():
     with pytest.raises(unzip.BrokenZip) as raised:
         read_members(b"PK\x03\x04 not really a zip", UnzipLimits(10**6, 10**6, ratio=100))

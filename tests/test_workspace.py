@@ -576,6 +576,7 @@ def test_a_plan_that_differs_only_in_its_language_is_no_change_to_restore():
 
     plan = default_plan("student")
     assert _plan_parts(plan, replace(plan, language="en")) == ()
+    assert _plan_parts(plan, replace(plan, define_step=3)) == ()  # where the define page reopens: no content
     assert _plan_parts(plan, replace(plan, weekly_budget_minutes=90)) != ()
 
 
@@ -658,3 +659,49 @@ def test_a_damaged_file_in_the_zip_is_named(path):
         [problem] = ws.preview_import(broken).problems
         assert (problem.code, problem.params) == ("import.broken_file", {"file": "log.csv"})
         assert "log.csv" in problem.message("en") and "log.csv" in problem.message("ja")
+
+
+# ---------------------------------------------------------------- change mark (a second tab catching up)
+
+
+def edited(log: pd.DataFrame) -> pd.DataFrame:
+    """The log with its first row's minutes changed: as many rows as before."""
+    log = log.copy()
+    log.loc[log.index[0], "minutes"] = log["minutes"].iloc[0] + 5
+    return log
+
+
+def test_the_change_mark_moves_on_any_write_made_elsewhere_and_on_nothing_else(path):
+    with Workspace.open(path) as here, Workspace.open(path) as other:
+        plan, _, _ = filled(other)
+        mark = here.change_mark()
+        here.load_log(), here.load_plan(), here.load_reviews(), here.uploads(), here.backups(), here.export_zip()
+        assert here.change_mark() == mark  # reading changes nothing
+        writes = (
+            lambda: other.save_plan(plan),  # the same plan again: still a write someone made
+            lambda: other.save_review("2026-01-05", {"worked": "週3回の投稿に相談"}),
+            lambda: other.append_rows(read_csv("new.csv", "2026/3/2,投稿,30,1,4,1,x,")),
+            lambda: other.replace_log(edited(other.load_log())),  # one row edited: the row count alone missed it
+            lambda: other.delete_rows(source_rows=[("new.csv", 2)]),
+            lambda: other.backup(),
+        )
+        for write in writes:
+            write()
+            assert here.change_mark() != mark
+            mark = here.change_mark()
+            assert here.change_mark() == mark  # stable until the next write
+        here.save_plan(plan)  # this connection's own write: already in hand, no reason to read again
+        assert here.change_mark() == mark
+
+
+def test_the_change_mark_sees_a_write_from_another_process(path):
+    Workspace.open(path).close()
+    with Workspace.open(path) as here:
+        mark = here.change_mark()
+        subprocess.run([sys.executable, "-c", CHILD_PRELUDE + f"""
+ws = Workspace.open({str(path)!r})
+ws.save_review("2026-01-05", {{"worked": "別のタブから"}})
+ws.close()
+"""], check=True, timeout=60)
+        assert here.change_mark() != mark
+        assert here.load_reviews() == {"2026-01-05": {"worked": "別のタブから"}}

@@ -1,10 +1,13 @@
-"""Page frame: page config, language switch and the translated navigation along the path."""
+"""Page frame: page config, the navigation bar at the top of the main area, and the footer (language, privacy).
+
+Nothing is drawn in the sidebar, so Streamlit shows none and a phone has nothing to close (docs/design.md).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kpi_core.journey import STEPS, Journey, journey
+from kpi_core.journey import Journey, journey
 from kpi_core.messages import LANGS, t
 from kpi_core.personas import default_catalog
 from pages._ui import state
@@ -17,8 +20,48 @@ PAGE_FILES = {
     "dashboard": "pages/4_dashboard.py",
     "review": "pages/5_review.py",
     "data": "pages/6_data.py",
+    "checkin": "pages/0_checkin.py",  # the weekly check-in, reached from home (not a step of the path)
+}
+NAV_ICONS = {
+    "home": ":material/home:",
+    "define": ":material/edit_note:",
+    "persona": ":material/groups:",
+    "log": ":material/upload_file:",
+    "dashboard": ":material/monitoring:",
+    "review": ":material/rate_review:",
+    "data": ":material/database:",
 }
 LANG_NAMES = {"ja": "日本語", "en": "English"}
+# The bar stays at the top of the main area while the page scrolls, under Streamlit's own header (3.75rem, given
+# the theme's background so nothing shows through it); the page's own entry is underlined. On a phone each entry
+# is its icon over a short label, seven sharing the row (tests/test_browser_nav.py measures it at 390 px).
+# Static CSS only: no text from a person or a file ever goes into it. #fbfaf7 / #2f7d6d: .streamlit/config.toml.
+NAV_CSS = """<style>
+[data-testid="stHeader"] { background: #fbfaf7; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-topnav) { position: sticky; top: 3.75rem; z-index: 100;
+  background: #fbfaf7; border-bottom: 1px solid rgba(36, 48, 45, 0.15); }
+[data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) { white-space: normal; }
+.st-key-topnav [data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) {
+  white-space: nowrap; }
+.st-key-topnav > .stElementContainer:nth-child(CURRENT) [data-testid="stPageLink-NavLink"] {
+  box-shadow: inset 0 -3px 0 #2f7d6d; }
+.st-key-topnav > .stElementContainer:has(.stHtml) { display: none; }
+@media (max-width: 640px) {
+  .st-key-topnav { gap: 2px; flex-wrap: nowrap; }
+  .st-key-topnav > .stElementContainer { flex: 1 1 0; min-width: 0; }
+  .st-key-topnav [data-testid="stPageLink-NavLink"] { flex-direction: column; justify-content: center; gap: 0;
+    padding: 6px 0; }
+  .st-key-topnav [data-testid="stPageLink-NavLink"] p { font-size: 12px; line-height: 1.3; }
+}
+</style>"""
+# Streamlit keeps the main area's scroll position when the page changes: a tap at the foot of one page would open
+# the next one scrolled down, its heading out of sight. This script runs only when its text changes — when the
+# page does, not on a rerun of the same page — and scrolls back to the top. Static, no user text (PAGE is an id).
+SCROLL_UP = """<script>/* page: PAGE */
+(document.querySelector('[data-testid="stMain"]') || {scrollTo() {}}).scrollTo(0, 0);
+</script>"""
+NAV_ORDER = ("home", "define", "persona", "log", "dashboard", "review", "data")  # the bar: home, the path, data
 
 
 def _on_lang_change() -> None:
@@ -28,15 +71,17 @@ def _on_lang_change() -> None:
 
 
 def page_setup(page_id: str) -> str:
-    """Set up state and the sidebar for a page; returns the language to draw in."""
+    """Set up state and the navigation bar for a page; returns the language to draw in."""
     st.set_page_config(page_title=f"{t('nav.' + page_id, state.lang())} · {t('app.name', state.lang())}",
                        page_icon="🌱", layout="centered")
     state.ensure_state()
     lang = state.lang()
-    st.sidebar.segmented_control(
-        t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
-        on_change=_on_lang_change,
-    )
+    # The page's own entry underlined; a page outside the bar (the check-in) gets nth-child(0): none.
+    st.html(NAV_CSS.replace("CURRENT", str(NAV_ORDER.index(page_id) + 1 if page_id in NAV_ORDER else 0)))
+    with st.container(key="topnav", horizontal=True, gap="small"):
+        for page in NAV_ORDER:
+            st.page_link(PAGE_FILES[page], label=t("nav.bar." + page, lang), icon=NAV_ICONS[page])
+        st.html(SCROLL_UP.replace("PAGE", page_id), unsafe_allow_javascript=True)  # hidden by NAV_CSS
     state.show_flash()
     state.show_repairs(lang)  # a stored plan or review this version had to mend: said on every page until read
     demo = st.session_state.demo
@@ -50,15 +95,13 @@ def page_setup(page_id: str) -> str:
 
 
 def finish_page(lang: str) -> None:
-    """Draw the navigation last, so its ✅ marks include what this run did; then save what changed."""
-    with st.sidebar:
-        st.page_link(PAGE_FILES["home"], label=t("nav.home", lang), icon="🏠")
-        where = current_journey()
-        for number, step in enumerate(STEPS, start=1):
-            mark = "✅" if where.done[step] else f"{number}."
-            st.page_link(PAGE_FILES[step], label=f"{mark} {t('nav.' + step, lang)}")
-        st.page_link(PAGE_FILES["data"], label=t("nav.data", lang), icon="💾")
-        st.caption(t("nav.privacy.hosted" if state.hosted() else "nav.privacy", lang))
+    """The footer (language, where the data stays), then save what this run changed."""
+    st.divider()
+    st.segmented_control(
+        t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
+        on_change=_on_lang_change,
+    )
+    st.caption(t("nav.privacy.hosted" if state.hosted() else "nav.privacy", lang))
     state.autosave()
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.demo import demo_log, demo_plan, demo_reviews
-from kpi_core.localtime import known_zone
+from kpi_core.localtime import known_zone, local_today
 from kpi_core.messages import DEFAULT_LANG, LANGS, t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import DEFAULT_PERSONA, Plan, default_plan, plan_to_yaml
@@ -28,6 +28,13 @@ HOSTED_ENV = "KPI_COACH_HOSTED"
 def hosted() -> bool:
     """True when the app runs on a shared server (a root-level secret of that name becomes this variable)."""
     return os.environ.get(HOSTED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def kept_help(lang: str) -> str:
+    """How a typed text is kept, for a field's help: saved when the person leaves the field; in a hosted session
+    or a demo (nothing on disk) only until the page is reloaded or closed."""
+    lasting = not hosted() and st.session_state.get("demo") is None
+    return t("kept.field" if lasting else "kept.field.session", lang)
 
 
 def ensure_state() -> None:
@@ -43,8 +50,8 @@ def ensure_state() -> None:
         state.lang = state.plan.language if state.plan.language in LANGS else DEFAULT_LANG
     else:
         _catch_up(state.ws)
-    if "define_step" not in state:
-        state.define_step = 0
+    if "define_step" not in state:  # this tab's step; a new visit reopens the one stored with the plan
+        state.define_step = state.plan.define_step
     if "widget_version" not in state:
         state.widget_version = 0
 
@@ -64,6 +71,7 @@ def _checked(workspace: Workspace) -> tuple[Plan | None, dict[str, dict]]:
 
 def _load(workspace: Workspace) -> None:
     state = st.session_state
+    state.ws_mark = workspace.change_mark()  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
     if stored is None:
         catalog = default_catalog()
@@ -80,17 +88,25 @@ def _load(workspace: Workspace) -> None:
 def _catch_up(workspace: Workspace) -> None:
     """Take in what another tab saved since this tab's last run, so saving here does not undo it.
 
-    Each run saves its own changes at its end (autosave), so at the start of a run this tab has nothing
-    unsaved and adopting the stored plan, reviews and log loses nothing.
+    Anything another tab or process wrote moves the file's change mark (Workspace.change_mark): then the plan,
+    the reviews and the whole log are read again (an edited row too, not only a new row count); otherwise
+    nothing is read. Each run saves its own changes at its end (autosave), so at the start of a run this tab
+    has nothing unsaved but a tap's callback (the tiredness answer), which ran just before: a week changed
+    here and not saved yet keeps this tab's fields.
     """
     state = st.session_state
+    mark = workspace.change_mark()
+    if mark == state.get("ws_mark"):
+        return
+    state.ws_mark = mark  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
     if stored is not None and plan_to_yaml(stored) != state.saved_plan:
         state.plan, state.saved_plan = stored, plan_to_yaml(stored)
     if reviews != state.saved_reviews:
-        state.reviews, state.saved_reviews = reviews, copy.deepcopy(reviews)
-    if workspace.row_count() != len(state.log):
-        state.log = workspace.load_log()
+        unsaved = {week: fields for week, fields in state.reviews.items() if state.saved_reviews.get(week) != fields}
+        state.reviews = dict(sorted({**reviews, **unsaved}.items()))
+        state.saved_reviews = copy.deepcopy(reviews)
+    state.log = workspace.load_log()
 
 
 def user_edit(key: str, value: object, current: object) -> bool:
@@ -154,15 +170,16 @@ def reload() -> None:
     refresh_widgets()
 
 
-def start_demo(persona_id: str, today: dt.date | None = None) -> None:
+def start_demo(persona_id: str, on: dt.date | None = None) -> None:
     """Open a separate in-memory workspace with twelve weeks of sample data ending with the last finished week,
     so its twelfth week can be reviewed today."""
     state = st.session_state
-    today = today or dt.date.today()
+    on = on or today()  # the person's own date: the sample ends with their last finished week
     demo = Workspace.open(":memory:")
-    demo.save_plan(demo_plan(persona_id, end=today))
-    demo.append_rows(demo_log(persona_id, end=today))
-    for week, fields in demo_reviews(persona_id, end=today).items():
+    written = lang()  # the sample's plan, log and reviews in the language the app is shown in
+    demo.save_plan(demo_plan(persona_id, end=on, lang=written))
+    demo.append_rows(demo_log(persona_id, end=on, lang=written))
+    for week, fields in demo_reviews(persona_id, end=on, lang=written).items():
         demo.save_review(week, fields)
     if state.demo is None:
         state.own_ws = state.ws
@@ -187,6 +204,12 @@ def leave_demo() -> None:
 def time_zone() -> str | None:
     """The browser's time zone when this system knows it; None (times then shown in UTC, labelled) otherwise."""
     return known_zone(st.context.timezone)
+
+
+def today() -> dt.date:
+    """Today's date where the person is (the browser's time zone; UTC when unknown): the day that decides which
+    week is finished. The one clock the pages read, so a test can freeze it (monkeypatch this function)."""
+    return local_today(time_zone())
 
 
 def lang() -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi_core.export import template_csv_bytes
 from kpi_core.export_xlsx import template_xlsx_bytes
-from kpi_core.messages import t
+from kpi_core.messages import LANGS, t
 from kpi_core.personas import PersonaCatalog
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,7 +17,10 @@ def template_downloads(lang: str, catalog: PersonaCatalog, persona_id: str) -> N
     """The header language, then the two downloads side by side (stacked on a phone)."""
     st.subheader(t("persona.template", lang))
     st.caption(t("persona.template.help", lang))
-    header_lang = st.radio(t("persona.template.lang", lang), ["ja", "en"], horizontal=True, key="template_lang",
+    # The headers in the language the app is shown in, unless the person picks the other one (the key follows
+    # the app's language, so switching it starts again from its own).
+    header_lang = st.radio(t("persona.template.lang", lang), list(LANGS), index=LANGS.index(lang), horizontal=True,
+                           key=f"template_lang_{lang}",
                            format_func=lambda code: t(f"persona.template.lang.{code}", lang))
     columns = catalog.template_columns(persona_id)
     name = f"activity_log_{persona_id}_{header_lang}"
