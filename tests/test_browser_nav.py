@@ -110,7 +110,14 @@ def tap(tab: Page, name: str, lang: str) -> None:
     expect(link).to_have_count(1)
     link.click()
     path, title = next((path, title) for entry, path, title in ENTRIES if entry == name)
-    expect(tab).to_have_url(re.compile(rf":\d+/{path}$"))
+    try:
+        expect(tab).to_have_url(re.compile(rf":\d+/{path}$"))
+    except AssertionError:
+        # Seen once in a CI run on two loaded cores (never alone): the tap landed while a rerun was being
+        # replaced and the page stayed where it was. A person would tap again; so does the test, once.
+        settle(tab)
+        nav_bar(tab).filter(has=tab.get_by_text(t(f"nav.bar.{name}", lang), exact=True)).click()
+        expect(tab).to_have_url(re.compile(rf":\d+/{path}$"))
     expect(main_heading(tab, t(title, lang))).to_be_visible()
     settle(tab)
 
