@@ -5,7 +5,6 @@ from datetime import date
 
 import streamlit as st
 
-from kpi_core.bounds import REVIEW_TEXT_LIMITS
 from kpi_core.checkin import CHECKIN_FIELDS, headline, with_answers
 from kpi_core.coaching import coach, vanity_headers
 from kpi_core.cycle import last_experiment
@@ -17,7 +16,7 @@ from pages._ui import weeks as weeks_ui
 from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
-from pages._ui.review import ICONS, fatigue_question
+from pages._ui.review import ICONS, fatigue_question, reflection_fields
 
 lang = page_setup("checkin")
 catalog = default_catalog()
@@ -64,17 +63,7 @@ st.subheader(t("checkin.answers", lang))
 if (tried := last_experiment(session.reviews, date.fromisoformat(week))) is not None:
     st.info(t("review.last_experiment", lang, text=literal(tried.text)))
 # The review's own fields, kept in the same place: a text is kept once the field is left, as on the review page.
-saved = dict(session.reviews.get(week, {}))
-answers = {}
-for field in CHECKIN_FIELDS:
-    answers[field] = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""), height=68,
-                                  max_chars=REVIEW_TEXT_LIMITS[field],
-                                  placeholder=t(f"review.field.{field}.placeholder", lang),
-                                  help=state.kept_help(lang), key=state.widget_key(f"checkin_{field}_{week}"))
-    if state.user_edit(f"checkin_{field}_{week}", answers[field], saved.get(field, "")):
-        saved[field] = answers[field]
-if week in session.reviews or any(str(v).strip() for v in saved.values()):
-    session.reviews[week] = saved
+answers = reflection_fields(dict(session.reviews.get(week, {})), week, CHECKIN_FIELDS, "checkin", lang, height=68)
 fatigue_question(week, lang)
 
 if st.button(t("checkin.save", lang), type="primary", key="checkin_save", width="stretch"):

@@ -19,7 +19,7 @@ from pages._ui.cached import fatigue_key, weekly_report
 from pages._ui.cycle_end import story_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
-from pages._ui.review import checkpoint_card, coaching_cards, compare_weeks, fatigue_question
+from pages._ui.review import checkpoint_card, coaching_cards, compare_weeks, fatigue_question, reflection_fields
 
 lang = page_setup("review")
 catalog = default_catalog()
@@ -92,15 +92,8 @@ if position > 0:
                            format_func=lambda v: t(f"review.verdict.{v}", lang))
         if verdict:
             saved["verdict"] = verdict
-for field in REFLECTION_FIELDS:
-    value = st.text_area(t(f"review.field.{field}", lang), value=saved.get(field, ""),
-                                max_chars=REVIEW_TEXT_LIMITS[field],
-                                placeholder=t(f"review.field.{field}.placeholder", lang), help=state.kept_help(lang),
-                                key=state.widget_key(f"review_{field}_{week}"))
-    if state.user_edit(f"review_{field}_{week}", value, saved.get(field, "")):
-        saved[field] = value
-if week in session.reviews or any(str(v).strip() for v in saved.values()):
-    session.reviews[week] = saved
+reflection_fields(saved, week, REFLECTION_FIELDS, "review", lang)
+if week in session.reviews:
     st.caption(t("review.kept", lang))
 
 st.subheader(t("review.rest", lang))

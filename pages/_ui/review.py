@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi_core.bounds import REVIEW_TEXT_LIMITS
 from kpi_core.coaching import CoachingMessage
 from kpi_core.cycle import REFLECTION_FIELDS, Checkpoint
 from kpi_core.messages import t
@@ -83,3 +84,21 @@ def checkpoint_card(point: Checkpoint, lang: str) -> None:
             said = " / ".join(str(v) for k, v in fields.items() if k in REFLECTION_FIELDS and str(v).strip())
             if said:
                 st.caption(f"{reflection_week.isoformat()}: {literal(said)}")
+
+
+def reflection_fields(saved: dict, week_iso: str, fields, prefix: str, lang: str, **options) -> dict[str, str]:
+    """The week's reflection text areas (the review's and the check-in's), each copied into `saved` when the
+    person edited it in this tab; `saved` is kept with the week's review once anything is written. Returns
+    what each field shows."""
+    values = {}
+    for field in fields:
+        values[field] = st.text_area(
+            t(f"review.field.{field}", lang), value=saved.get(field, ""), max_chars=REVIEW_TEXT_LIMITS[field],
+            placeholder=t(f"review.field.{field}.placeholder", lang), help=state.kept_help(lang),
+            key=state.widget_key(f"{prefix}_{field}_{week_iso}"), **options)
+        if state.user_edit(f"{prefix}_{field}_{week_iso}", values[field], saved.get(field, "")):
+            saved[field] = values[field]
+    reviews = st.session_state.reviews
+    if week_iso in reviews or any(str(v).strip() for v in saved.values()):
+        reviews[week_iso] = saved
+    return values
