@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_core.cycle import EXPERIMENT_FIELD, REFLECTION_FIELDS
 from kpi_core.markdown import literal
-from kpi_core.measures import Measures, column_name, result_name
+from kpi_core.measures import Measures, column_name, result_label
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.metrics import WeeklyReport
 from kpi_core.personas import PersonaCatalog, default_catalog
@@ -51,7 +51,7 @@ class Headline:
     def result(self, lang: str, catalog: PersonaCatalog) -> str:
         """What one result is, in words (the plan's key result, or the value signals it sums)."""
         if self.measures is not None:
-            return result_name(self.measures, lang, catalog)
+            return result_label(self.measures.key_result, lang, catalog)  # the signals are the next line
         return column_name(self.key_result, lang, catalog)
 
     def lines(self, lang: str = DEFAULT_LANG, catalog: PersonaCatalog | None = None) -> tuple[str, str, str]:
