@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from kpi_core.demo import demo_log, demo_plan  # noqa: E402
 from kpi_core.messages import t  # noqa: E402
-from kpi_core.workspace import Workspace  # noqa: E402
+from kpi_core.store.workspace import Workspace  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-quic", "--no-first-run"]

@@ -6,7 +6,7 @@ Each figure comes from a fresh subprocess: "grew" is how far the process's peak 
 just before the step; Linux) rose above what it held (VmRSS) once the app's modules were loaded and one small
 export read.
 "bare" = zipfile.ZipFile(...).read() of every member, what a reader that trusts a zip does; "import" =
-kpi_core.workspace.read_import (the bounded unzip, the plan admitted, the log read and checked, the reviews
+kpi_core.store.workspace.read_import (the bounded unzip, the plan admitted, the log read and checked, the reviews
 capped) — what the data page does once per upload. Files are written to bench/out/ (ignored).
 """
 
@@ -35,7 +35,7 @@ def normal_export(rows_per_day: int) -> Path:
         from bench_workspace import ten_years
 
         from kpi_core.plan import default_plan
-        from kpi_core.workspace import Workspace
+        from kpi_core.store.workspace import Workspace
 
         log, _ = ten_years(rows_per_day)
         with Workspace.open(":memory:") as ws:
@@ -79,7 +79,7 @@ def _kb(field: str) -> int:
 
 def child(kind: str, path: str) -> dict:
     """In this (child) process: one warm-up read of a small export, then `kind` on the file, timed."""
-    from kpi_core.workspace import read_import
+    from kpi_core.store.workspace import read_import
 
     data = Path(path).read_bytes()
     read_import(normal_export(1).read_bytes())  # every module the import uses, loaded before measuring

@@ -48,7 +48,7 @@ def timed(action: Callable[[], object], runs: int) -> float:
 
 
 def measure(rows_per_day: int, runs: int = 5) -> dict[str, str]:
-    from kpi_core.workspace import UploadInfo, Workspace
+    from kpi_core.store.workspace import UploadInfo, Workspace
 
     log, data = ten_years(rows_per_day)
     one_day, _ = ten_years(rows_per_day, first=dt.date(2025, 1, 1))

@@ -105,12 +105,12 @@ GUARDS: dict[str, Guard] = {
         functions={"_Counted.read": (), "stream_members": (), "read_members": ()},
         constants=("_CHUNK", "UnzipLimits.ratio_from"),
     ),
-    "kpi_core/workspace_bundle.py": Guard(
+    "kpi_core/store/bundle.py": Guard(
         functions={"_read_zip": ()},
         constants=("MAX_IMPORT_BYTES", "IMPORT_LIMITS"),
     ),
     # Backup pruning: the oldest backups dropped past MAX_BACKUPS.
-    "kpi_core/workspace.py": Guard(functions={"Workspace._backup": ()}, constants=("MAX_BACKUPS",)),
+    "kpi_core/store/workspace.py": Guard(functions={"Workspace._backup": ()}, constants=("MAX_BACKUPS",)),
 }
 
 

@@ -3,7 +3,7 @@
 Each text cap is far above what its field needs, so nobody writing meets it; it exists so that one field
 cannot hold megabytes that every rerun of a page copies, compares, saves and draws. The pages give each
 input these caps as `max_chars`; a plan or review arriving from a file with longer text is cut to them and
-the person is told which field was cut (kpi_core.plan.repair_plan, kpi_core.workspace_bundle).
+the person is told which field was cut (kpi_core.plan.repair_plan, kpi_core.store.bundle).
 """
 
 from __future__ import annotations

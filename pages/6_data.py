@@ -8,7 +8,7 @@ from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import default_plan
 from kpi_core.reader import empty_log
-from kpi_core.workspace import WorkspaceError
+from kpi_core.store.workspace import WorkspaceError
 from pages._ui import state, visit
 from pages._ui.layout import finish_page, page_setup
 from pages._ui.markdown import literal

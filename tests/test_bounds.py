@@ -20,7 +20,7 @@ from kpi_core.bounds import (
 from kpi_core.cycle import REFLECTION_FIELDS
 from kpi_core.messages import t
 from kpi_core.plan import STATEMENT_LIMITS
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from pages._ui.markdown import literal
 from tests.test_pages import APP, PAGES, WORKED, clean_caches, open_page, upload  # noqa: F401 (autouse fixture)
 

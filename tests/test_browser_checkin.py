@@ -29,8 +29,8 @@ from test_browser import (  # noqa: F401 (fixtures are used by name)
 
 from kpi_core.demo import demo_log, demo_plan
 from kpi_core.localtime import local_today
+from kpi_core.store.workspace import Workspace
 from kpi_core.weeks import last_finished_week
-from kpi_core.workspace import Workspace
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from kpi_core.logbook import read_files
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import Plan, default_plan
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from tests.test_pages import APP, PAGES, WORKED, clean_caches  # noqa: F401 (autouse fixture)
 
 LATER = WORKED.replace(b"2025/1/13", b"2025/1/20")  # three rows as in WORKED, one new

@@ -18,8 +18,8 @@ from kpi_core.bounds import MAX_FIGURE_CHARS, MAX_REFLECTION_CHARS
 from kpi_core.logbook import read_files
 from kpi_core.messages import t
 from kpi_core.plan import default_plan, plan_to_yaml
-from kpi_core.workspace import Workspace, WorkspaceImportError, read_import
-from kpi_core.workspace_bundle import IMPORT_LIMITS, MAX_IMPORT_BYTES
+from kpi_core.store.bundle import IMPORT_LIMITS, MAX_IMPORT_BYTES
+from kpi_core.store.workspace import Workspace, WorkspaceImportError, read_import
 from tests.test_pages import WORKED, clean_caches, open_page  # noqa: F401 (autouse fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def write_bomb(path: Path, inflated: int, *, ratio_under_cap: bool) -> None:
 
 CHILD = """
 import json, re, resource, sys, time
-from kpi_core.workspace import Workspace, WorkspaceImportError
+from kpi_core.store.workspace import Workspace, WorkspaceImportError
 
 
 def peak_kb(field="VmHWM"):

@@ -21,7 +21,7 @@ from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.metrics import weekly_metrics
 from kpi_core.reader import read_log
-from kpi_core.workspace import UploadInfo, Workspace
+from kpi_core.store.workspace import UploadInfo, Workspace
 
 HEADER = "日付,アクション内容,投入時間(分),直接反応数,質的評価,問い合わせ数,売上(円)"
 # The week of Monday 2025-01-27 spans January and February; March has no rows; a refund in April.

@@ -27,7 +27,7 @@ from kpi_core.markdown import literal
 from kpi_core.messages import t
 from kpi_core.plan import CycleDecision, KpiChoice, ValueStatement
 from kpi_core.report import CUSTOM_KPI_ID
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ("app.py", "pages/1_define.py", "pages/2_persona.py", "pages/3_log.py", "pages/4_dashboard.py",

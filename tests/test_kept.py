@@ -14,7 +14,7 @@ from kpi_core.demo import demo_plan
 from kpi_core.messages import t
 from kpi_core.plan import KpiChoice, custom_kpi_name, custom_kpi_short_name
 from kpi_core.report import CUSTOM_KPI_ID
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from pages._ui.markdown import literal
 from tests.test_pages import APP, WORKED, clean_caches, open_page, upload  # noqa: F401 (autouse fixture)
 

@@ -27,7 +27,7 @@ from kpi_core.revisions import (
     same_file,
     still_valid,
 )
-from kpi_core.workspace import UploadInfo, Workspace
+from kpi_core.store.workspace import UploadInfo, Workspace
 from tests.conftest import csv_text
 from tests.test_pages import BAD, WORKED, clean_caches, open_page, texts, upload  # noqa: F401 (autouse fixture)
 

@@ -23,7 +23,7 @@ from kpi_core.messages import LANGS, t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import Plan, check_plan, plan_from_yaml, plan_to_yaml
 from kpi_core.reader import read_log
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from pages._ui.revisions import column_labels
 from tests.test_pages import clean_caches, open_page, texts, upload  # noqa: F401 (autouse fixture)
 from tests.test_workbooks import xlsx

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi_core import bounds, columns, cycle, decoding, plan, sharing, sustainability, workbooks, workspace
+from kpi_core import bounds, columns, cycle, decoding, plan, sharing, sustainability, workbooks
 from kpi_core.coaching import RULES
 from kpi_core.demo import demo_log, demo_plan
 from kpi_core.journey import STEPS
@@ -30,6 +30,7 @@ from kpi_core.logbook import persona_columns
 from kpi_core.messages import LANGS, catalog
 from kpi_core.personas import DIRECTIONS, default_catalog
 from kpi_core.report import report_for_plan
+from kpi_core.store import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = (*sorted(ROOT.glob("kpi_core/**/*.py")), *sorted(ROOT.glob("pages/**/*.py")), ROOT / "app.py")
@@ -213,7 +214,7 @@ DEFINE = "pages/1_define.py"
 DEFINE_STEPS = module_constant(DEFINE, "STEPS")
 DEFINE_FIELDS = [f for _, fields in DEFINE_STEPS for f in fields]
 READER = ("kpi_core/reader.py", "kpi_core/matching.py")
-WORKSPACE = ("kpi_core/workspace.py", "kpi_core/workspace_bundle.py")
+WORKSPACE = ("kpi_core/store/workspace.py", "kpi_core/store/bundle.py")
 FIGURES = {*cycle.FIGURES, *(f for r in RULES for f in r.figures), *sharing._TAIL,
            *(c.id for c in columns.CORE_OPTIONAL if c.kind == "count")}
 
@@ -253,8 +254,8 @@ FAMILIES: dict[str, Family] = {
     "workspace.{}": (lambda: fill("workspace.{}", coded(WORKSPACE, ("error.", "import."), {})), False),
     "workspace.backup.reason.{}": (lambda: fill("workspace.backup.reason.{}", workspace.BACKUP_REASONS), False),
     "workspace.plan_part.{}": (lambda: fill("workspace.plan_part.{}", {
-        *__import__("kpi_core.workspace_bundle", fromlist=["_PLAN_PARTS"])._PLAN_PARTS,
-        *returns("kpi_core/workspace_bundle.py", "_plan_parts")}), False),
+        *__import__("kpi_core.store.bundle", fromlist=["_PLAN_PARTS"])._PLAN_PARTS,
+        *returns("kpi_core/store/bundle.py", "_plan_parts")}), False),
     "sharing.title.{}": (lambda: fill("sharing.title.{}", sharing.PERIODS), False),
     "sharing.column.now.{}": (lambda: fill("sharing.column.now.{}", sharing.PERIODS), False),
     "sharing.column.previous.{}": (lambda: fill("sharing.column.previous.{}", sharing.PERIODS), False),

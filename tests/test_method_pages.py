@@ -9,7 +9,7 @@ import pytest
 from kpi_core.demo import demo_log, demo_plan
 from kpi_core.measures import VALUE_SIGNALS
 from kpi_core.messages import t
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from tests.test_pages import clean_caches, open_page, texts  # noqa: F401  (the autouse fixture too)
 
 

@@ -309,7 +309,7 @@ from kpi_core.cycle_story import cycle_story  # noqa: E402
 from kpi_core.demo import DEMO_START, demo_log, demo_plan  # noqa: E402
 from kpi_core.metrics import weekly_metrics  # noqa: E402
 from kpi_core.plan import CycleDecision, statement_sentence  # noqa: E402
-from kpi_core.workspace import Workspace  # noqa: E402
+from kpi_core.store.workspace import Workspace  # noqa: E402
 from pages._ui.tables import compact  # noqa: E402
 
 WEEK_12 = DEMO_START + _dt.timedelta(weeks=11)  # 2026-03-23: the twelfth week of every demo

@@ -37,7 +37,7 @@ from kpi_core.plan import (
     repair_plan,
     statement_sentence,
 )
-from kpi_core.workspace import Workspace, WorkspaceImportError
+from kpi_core.store.workspace import Workspace, WorkspaceImportError
 from pages._ui.markdown import literal
 from tests.test_pages import APP, PAGES, WORKED, clean_caches  # noqa: F401 (autouse fixture)
 

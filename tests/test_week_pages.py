@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kpi_core.coaching import show
 from kpi_core.messages import t
 from kpi_core.reader import read_log
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from pages._ui import state
 from pages._ui.tables import compact
 

@@ -440,7 +440,7 @@ def test_declared_sizes_are_not_trusted():
 
 
 def test_the_backup_import_uses_the_same_helper(tmp_path):
-    from kpi_core.workspace import Workspace
+    from kpi_core.store.workspace import Workspace
 
     with Workspace.open(tmp_path / "w.sqlite3") as ws:
         good = ws.export_zip()

@@ -25,7 +25,7 @@ from kpi_core.logbook import read_files
 from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.plan import default_plan
-from kpi_core.workspace import (
+from kpi_core.store.workspace import (
     MIGRATIONS,
     SCHEMA_VERSION,
     UploadInfo,
@@ -46,7 +46,7 @@ import sys
 sys.path.insert(0, {str(ROOT)!r})
 from kpi_core.logbook import read_files
 from kpi_core.messages import t
-from kpi_core.workspace import Workspace, UploadInfo
+from kpi_core.store.workspace import Workspace, UploadInfo
 
 def make_log(n, tag, start_row=0):
     lines = [{HEADER!r}]
@@ -572,7 +572,7 @@ def test_a_plan_that_differs_only_in_its_language_is_no_change_to_restore():
     from dataclasses import replace
 
     from kpi_core.plan import default_plan
-    from kpi_core.workspace_bundle import _plan_parts
+    from kpi_core.store.bundle import _plan_parts
 
     plan = default_plan("student")
     assert _plan_parts(plan, replace(plan, language="en")) == ()
@@ -617,7 +617,7 @@ def deflated(files: dict[str, bytes]) -> bytes:
 
 
 def test_an_import_over_the_size_cap_is_refused_naming_the_cap(path, monkeypatch):
-    from kpi_core import workspace_bundle
+    from kpi_core.store import bundle as workspace_bundle
     from kpi_core.unzip import UnzipLimits
 
     # The cap shrunk to 3 MB (the real one would need that much inflated); the ratio is not what stops it.

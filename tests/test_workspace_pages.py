@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi_core.messages import t
-from kpi_core.workspace import Workspace
+from kpi_core.store.workspace import Workspace
 from tests.test_pages import APP, WORKED, clean_caches, open_page, upload  # noqa: F401 (autouse fixture)
 
 

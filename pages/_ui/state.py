@@ -19,7 +19,7 @@ from kpi_core.localtime import known_zone, local_today
 from kpi_core.messages import DEFAULT_LANG, LANGS, t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import DEFAULT_PERSONA, Plan, default_plan, plan_to_yaml
-from kpi_core.workspace import UploadInfo, Workspace, default_workspace_path
+from kpi_core.store.workspace import UploadInfo, Workspace, default_workspace_path
 from pages._ui.markdown import literal
 
 HOSTED_ENV = "KPI_COACH_HOSTED"

@@ -8,7 +8,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from kpi_core import bounds
 from kpi_core.bounds import VisitUploads
 from kpi_core.messages import t
-from kpi_core.workspace import ImportFile, read_import
+from kpi_core.store.workspace import ImportFile, read_import
 from pages._ui import state
 from pages._ui.markdown import literal
 

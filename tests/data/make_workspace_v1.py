@@ -1,6 +1,6 @@
 """Writes tests/data/workspace_v1.sqlite3: a workspace exactly as schema version 1 stored it (run by hand).
 
-The SQL and the stored values are frozen here on purpose: later versions of kpi_core.workspace must keep
+The SQL and the stored values are frozen here on purpose: later versions of kpi_core.store.workspace must keep
 opening this file, so it must not be rebuilt with the current code's own migration.
 
     python tests/data/make_workspace_v1.py

@@ -22,7 +22,7 @@ from kpi_core.localtime import local_time
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.personas import PersonaCatalog, default_catalog
 from kpi_core.plan import Plan, PlanRepair, plan_from_yaml, plan_to_yaml, read_stored_plan
-from kpi_core.workspace_bundle import (
+from kpi_core.store.bundle import (
     _UPLOAD_FIELDS,
     ImportFile,
     WorkspaceProblem,
@@ -33,7 +33,7 @@ from kpi_core.workspace_bundle import (
     _zip,
     read_import,
 )
-from kpi_core.workspace_rows import (
+from kpi_core.store.rows import (
     _columns,
     _conformed,
     _fetch,
@@ -46,7 +46,7 @@ from kpi_core.workspace_rows import (
     _set_columns,
     _union,
 )
-from kpi_core.workspace_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _now
+from kpi_core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _now
 
 ENV_VAR = "KPI_COACH_WORKSPACE"
 APP_DIR = "kpi-coach"

@@ -19,9 +19,9 @@ from kpi_core.logbook import persona_columns
 from kpi_core.messages import DEFAULT_LANG, t
 from kpi_core.plan import Plan, admit_plan, plan_from_yaml
 from kpi_core.reader import read_log
+from kpi_core.store.rows import _FIXED_KINDS, FIXED, KINDS, _frame, _kind_family, _prepare, _Rows, _series
+from kpi_core.store.schema import SCHEMA_VERSION, _now
 from kpi_core.unzip import BrokenZip, TooCompressed, TooLarge, UnzipLimits, read_members
-from kpi_core.workspace_rows import _FIXED_KINDS, FIXED, KINDS, _frame, _kind_family, _prepare, _Rows, _series
-from kpi_core.workspace_schema import SCHEMA_VERSION, _now
 
 # Uncompressed, all members together. Our export of the reader's largest log (1,000,000 rows, kpi_core.reader
 # MAX_ROWS) is about 80 MB of CSV (80 bytes a row, measured on ten years of ten-column logs); 128 MB leaves room
@@ -38,7 +38,7 @@ MANIFEST, PLAN_FILE, LOG_FILE, REVIEWS_FILE, UPLOADS_FILE = (
     "manifest.yaml", "plan.yaml", "log.csv", "reviews.yaml", "uploads.yaml")
 
 
-# Public: kpi_core.workspace re-exports it; it lives here, with the reader that finds these problems.
+# Public: kpi_core.store.workspace re-exports it; it lives here, with the reader that finds these problems.
 @dataclass(frozen=True)
 class WorkspaceProblem:
     """Something wrong with an import file, kept as data (message key + params) and rendered late."""
@@ -300,7 +300,7 @@ def _read_uploads(text: bytes | None) -> tuple[list[dict], list[WorkspaceProblem
 @dataclass(frozen=True)
 class ImportFile:
     """An export zip read once: the page keeps it while the person decides, and previews and imports from it
-    (kpi_core.workspace.Workspace.preview_import / import_zip) without reading the bytes again."""
+    (kpi_core.store.workspace.Workspace.preview_import / import_zip) without reading the bytes again."""
 
     bundle: _Bundle | None  # None when it cannot be imported (problems say why)
     problems: tuple[WorkspaceProblem, ...]
