@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import importlib.util
 import json
 import os
 import subprocess
 import sys
+import time
+import tomllib
 from pathlib import Path
 
 from kpi_core.messages import LANGS, normalize_lang, t
@@ -24,7 +27,7 @@ def _env_lang() -> str:
 
 def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi-coach", description=t("cli.description", lang))
-    commands = parser.add_subparsers(dest="command", metavar="{app,check,report,template}")
+    commands = parser.add_subparsers(dest="command", metavar="{app,check,report,template,migrate}")
 
     app = commands.add_parser("app", help=t("cli.app.help", lang), description=t("cli.app.help", lang))
     app.add_argument("--port", type=int, help=t("cli.app.port", lang))
@@ -55,6 +58,10 @@ def _parser(lang: str) -> argparse.ArgumentParser:
     template.add_argument("--lang", choices=LANGS, default=lang, help=t("cli.lang", lang))
     template.add_argument("-o", "--output", type=Path, help=t("cli.output", lang))
     template.add_argument("--format", choices=TEMPLATE_FORMATS, default="csv", help=t("cli.format", lang))
+
+    migrate = commands.add_parser("migrate", help=t("account.cli.migrate", lang),
+                                  description=t("account.cli.migrate", lang))
+    migrate.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help=t("account.cli.wait", lang))
     return parser
 
 
@@ -208,11 +215,30 @@ def app_script() -> Path:
     return Path(spec.origin)
 
 
+def config_flags() -> list[str]:
+    """The packaged Streamlit settings (kpi_core/app_config.toml) as `streamlit run` flags.
+
+    An installed copy has no .streamlit/config.toml beside app.py, and Streamlit reads that file only from there,
+    the current directory or ~/.streamlit: without these flags it would run with Streamlit's default theme (whose
+    contrast this app does not answer for), send usage statistics and draw a sidebar menu of its own.
+    """
+    settings = tomllib.loads(importlib.resources.files("kpi_core").joinpath("app_config.toml")
+                             .read_text(encoding="utf-8"))
+    flags = []
+    for section, options in settings.items():
+        for name, value in options.items():
+            if isinstance(value, bool):
+                text = "true" if value else "false"
+            elif isinstance(value, list):
+                text = json.dumps(value)  # Streamlit reads a list option given as a flag as JSON
+            else:
+                text = str(value)
+            flags += [f"--{section}.{name}", text]
+    return flags
+
+
 def _app(args) -> int:
-    # The two settings that matter even without .streamlit/config.toml beside the script (an installed copy):
-    # no usage statistics leave the machine, and Streamlit draws no sidebar menu of its own (the app draws its bar).
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), "--browser.gatherUsageStats", "false",
-               "--client.showSidebarNavigation", "false", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *config_flags()]
     if getattr(args, "port", None):
         command += ["--server.port", str(args.port)]
     environment = dict(os.environ)
@@ -223,6 +249,44 @@ def _app(args) -> int:
     return subprocess.call(command, cwd=app_script().parent, env=environment)
 
 
+def _secrets() -> dict:
+    """The secrets Streamlit reads for the app: ~/.streamlit/secrets.toml, then .streamlit/secrets.toml here
+    (the later one's top-level entries win, as in Streamlit)."""
+    found: dict = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
+        if path.is_file():
+            found.update(tomllib.loads(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _migrate(args) -> int:
+    """Wait up to --wait seconds for the accounts' database to answer, then bring its schema up to date (what
+    opening a workspace does): a container runs this before `kpi-coach app`, so the database may still be starting."""
+    import sqlalchemy as sa
+
+    from kpi_core.store.engines import database_url
+    from kpi_core.store.workspace import Workspace
+
+    lang = _env_lang()
+    url = database_url(os.environ, _secrets())
+    if url is None:
+        raise UsageError(t("account.cli.no_url", lang))
+    shown = sa.make_url(url).render_as_string(hide_password=True)
+    deadline = time.monotonic() + args.wait
+    while True:
+        try:
+            Workspace.open(url).close()
+        except sa.exc.OperationalError as error:  # not answering yet (starting, unreachable, refusing us)
+            if time.monotonic() >= deadline:
+                reason = (str(error.orig or error).strip().splitlines() or [""])[0]
+                print(t("account.cli.unreachable", lang, url=shown, reason=reason), file=sys.stderr)
+                return 1
+            time.sleep(1.0)
+        else:
+            print(t("account.cli.ready", lang, url=shown))
+            return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `kpi-coach`; returns the exit status (0 ok, 1 problems found, 2 usage error)."""
     lang = _env_lang()
@@ -231,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
-    handlers = {"check": _check, "report": _report, "template": _template, "app": _app, None: _app}
+    handlers = {"check": _check, "report": _report, "template": _template, "app": _app, "migrate": _migrate,
+                None: _app}
     try:
         return handlers[args.command](args)
     except UsageError as error:

@@ -44,7 +44,7 @@ st.caption(t("checkin.week", lang, **weeks_ui.week_span(week, lang)))
 for line in headline(report, week).lines(lang, catalog):
     st.markdown(line)
 
-st.subheader(t("checkin.coaching", lang))
+st.header(t("checkin.coaching", lang))
 messages = coach(report, budget_minutes=plan.weekly_budget_minutes, rest_weeks=plan.rest_weeks,
                  vanity_columns=vanity_headers(session.uploads), lang=lang, week=date.fromisoformat(week))
 if not messages:
@@ -59,7 +59,7 @@ if quoting:
             st.caption(literal(message.title(lang)))
             st.dataframe(message.evidence_table(lang), hide_index=True, width="stretch")
 
-st.subheader(t("checkin.answers", lang))
+st.header(t("checkin.answers", lang))
 if (tried := last_experiment(session.reviews, date.fromisoformat(week))) is not None:
     st.info(t("review.last_experiment", lang, text=literal(tried.text)))
 # The review's own fields, kept in the same place: a text is kept once the field is left, as on the review page.

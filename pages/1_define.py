@@ -36,7 +36,7 @@ if (old_sentence := previous_sentence(plan, lang)) is not None:  # the last cycl
 step = min(session.define_step, len(STEPS) - 1)
 name, fields = STEPS[step]
 st.progress((step + 1) / len(STEPS), text=t("define.progress", lang, step=step + 1, total=len(STEPS)))
-st.subheader(t(f"define.step.{name}", lang))
+st.header(t(f"define.step.{name}", lang))
 st.write(t(f"define.step.{name}.help", lang))
 
 

@@ -35,7 +35,7 @@ for start in range(0, len(personas), 2):
     for column, persona in zip(st.columns(2), personas[start:start + 2], strict=False):
         chosen = persona.id == plan.persona_id and "persona" in plan.steps_done
         with column.container(border=True):
-            st.markdown(f"### {'✅ ' if chosen else ''}{persona.name[lang]}")
+            st.markdown(f"## {'✅ ' if chosen else ''}{persona.name[lang]}")
             st.caption(persona.fits[lang])
             st.markdown(t("persona.card.strength", lang, text=persona.strength[lang]))
             st.markdown(t("persona.card.constraint", lang, text=persona.constraint[lang]))
@@ -54,7 +54,7 @@ for start in range(0, len(personas), 2):
 
 persona = catalog.personas[plan.persona_id]
 st.divider()
-st.subheader(t("persona.your_kpis", lang, persona=persona.name[lang]))
+st.header(t("persona.your_kpis", lang, persona=persona.name[lang]))
 
 budget = int(st.number_input(
     t("persona.budget", lang), min_value=MIN_BUDGET_MINUTES, max_value=MAX_BUDGET_MINUTES, step=30,
@@ -131,7 +131,7 @@ with st.expander(t("rubric.title", lang)):  # how to give the 質的評価 every
 
 # Income beside value: an optional monthly goal (empty = none), compared on the dashboard, never the headline.
 st.divider()
-st.subheader(t("persona.income_goal.title", lang))
+st.header(t("persona.income_goal.title", lang))
 income_goal = st.number_input(
     t("persona.income_goal", lang), min_value=0, max_value=MAX_INCOME_GOAL, step=10_000, value=plan.monthly_income_goal,
     placeholder=t("persona.income_goal.placeholder", lang), help=t("persona.income_goal.help", lang),

@@ -167,7 +167,7 @@ show_earlier_uploads(lang)
 matching.show_remembered(lang, catalog)
 
 log = session.log
-st.subheader(t("log.current", lang, rows=len(log)))
+st.header(t("log.current", lang, rows=len(log)))
 if log.empty:
     st.info(t("log.empty", lang))
     st.page_link(PAGE_FILES["persona"], label=t("log.get_template", lang), icon="📄")

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from kpi_core.attribution import notes as attribution_notes
-from kpi_core.attribution import results_by_category
 from kpi_core.measures import explain as explain_measures
 from kpi_core.measures import result_name
 from kpi_core.messages import t
@@ -17,7 +16,7 @@ from kpi_core.sustainability import explain_parts, help_shares
 from kpi_core.weeks import report_until
 from pages._ui import charts, state
 from pages._ui import weeks as weeks_ui
-from pages._ui.cached import fatigue_key, weekly_report
+from pages._ui.cached import category_results, fatigue_key, weekly_report
 from pages._ui.income import income_section
 from pages._ui.layout import PAGE_FILES, finish_page, page_setup, stop
 from pages._ui.markdown import literal
@@ -67,7 +66,7 @@ weeks = report.weeks if weeks_count is None else report.weeks.tail(weeks_count)
 kpi_rows = report.kpis[report.kpis["week_start"].isin(weeks["week_start"])]
 
 change = latest_change(report)
-st.subheader(t("dashboard.latest", lang, week=seen.last_finished.isoformat()))
+st.header(t("dashboard.latest", lang, week=seen.last_finished.isoformat()))
 so_far(going)
 counted, warning = explain_measures(report.measures, catalog, plan.persona_id, lang)
 st.caption(literal(counted))  # names the plan's key result: a column of the person's own
@@ -102,7 +101,7 @@ cols[1].caption(t("dashboard.fatigue.none", lang) if tired is None or pd.isna(ti
 with st.expander(t("dashboard.sustainability.parts", lang)):
     st.write(explain_parts(latest, lang))
 
-st.subheader(t("dashboard.kpis", lang))
+st.header(t("dashboard.kpis", lang))
 names = {kpi.id: kpi for kpi, _ in report.measures.kpis}
 latest_kpis = report.kpis[report.kpis["week_start"] == report.weeks["week_start"].iloc[-1]]
 if latest_kpis.empty:
@@ -121,41 +120,37 @@ for row in latest_kpis.itertuples():
 income_section(log, report.weeks, plan.monthly_income_goal, lang)
 
 
-def chart_with_table(chart, table, look: str) -> None:
-    """A chart, its figures in a second tab, and under it one line on what to look for."""
+def chart_with_table(spec: dict, table: pd.DataFrame, look: str) -> None:
+    """A chart, its figures in a second tab (the full text alternative), and under it one line on what to look for."""
     chart_tab, table_tab = st.tabs([t("dashboard.tab.chart", lang), t("dashboard.tab.table", lang)])
-    chart_tab.altair_chart(chart, width="stretch")
-    table_tab.dataframe(readable(table, lang), hide_index=True, width="stretch")
+    charts.draw(chart_tab, spec)
+    table_tab.dataframe(table, hide_index=True, width="stretch")
     st.caption(look)
 
 
-st.subheader(t("dashboard.charts", lang))
-chart_with_table(charts.minutes_and_results(weeks, result_name(report.measures, lang, catalog), lang),
-                 weeks[["week_start", "minutes", "results"]], t("dashboard.look.minutes_results", lang))
+st.header(t("dashboard.charts", lang))
 smoothed = smoothed_minutes_per_result(report.weeks)
 smoothed = smoothed[smoothed["week_start"].isin(weeks["week_start"])]
-chart_with_table(charts.minutes_per_result(smoothed, lang),
-                 smoothed[["week_start", "minutes", "results", "minutes_per_result", "smoothed_minutes_per_result"]],
-                 t("dashboard.look.minutes_per_result", lang))
-st.caption(explain_smoothing(lang))
-chart_with_table(charts.sustainability(weeks, lang),
-                 weeks[["week_start", "sustainability", "sust_load", "sust_rhythm", "sust_rating", "sust_fatigue",
-                        "fatigue"]], t("dashboard.look.sustainability", lang))
 category_names = {c.id: c.name[lang] for c in catalog.categories}
-chart_with_table(charts.action_mix(weeks, category_names, lang), charts.action_mix_table(weeks, category_names),
-                 t("dashboard.look.action_mix", lang))
-for kpi_id, rows in kpi_rows.groupby("id", sort=False):
-    kpi = names.get(kpi_id)
-    title = kpi.name[lang] if kpi else kpi_id
-    in_band = (rows["direction"] == "band").any()
-    chart_with_table(charts.kpi_against_target(rows, title, kpi.unit_text(lang) if kpi else "", lang),
-                     rows[["week_start", "value", "target", *(["target_max"] if in_band else []), "met"]],
-                     t("dashboard.look.kpi", lang))
+kpi_names = {kpi_id: (kpi.name[lang], kpi.unit_text(lang)) for kpi_id, kpi in names.items()}
+# Charts and their tables are built once per content (the weeks shown, the names, the language) and shared by every
+# session: a rerun only draws them.
+drawn = charts.cached_dashboard(weeks, smoothed, kpi_rows, result_name(report.measures, lang, catalog), kpi_names,
+                                category_names, lang)
+specs, tables = drawn["specs"], drawn["tables"]
+for name, look in (("minutes_results", t("dashboard.look.minutes_results", lang)),
+                   ("minutes_per_result", t("dashboard.look.minutes_per_result", lang)),
+                   ("sustainability", t("dashboard.look.sustainability", lang)),
+                   ("action_mix", t("dashboard.look.action_mix", lang))):
+    chart_with_table(specs[name], tables[name], look)
+    if name == "minutes_per_result":
+        st.caption(explain_smoothing(lang))
+for kpi_id, spec in specs["kpis"].items():
+    chart_with_table(spec, tables["kpis"][kpi_id], t("dashboard.look.kpi", lang))
 
-st.subheader(t("dashboard.by_category", lang))
+st.header(t("dashboard.by_category", lang))
 period_log = log[(log["date"] >= weeks["week_start"].iloc[0]) & (log["date"] < pd.Timestamp(seen.current))]
-by_category = results_by_category(period_log, key_result=report.key_result, key_columns=report.key_columns,
-                                  solved_phrases=report.measures.phrases)
+by_category = category_results(period_log, report.key_result, report.key_columns, report.measures.phrases)
 by_category = by_category[by_category["actions"] > 0]
 shown = by_category.assign(category=by_category["category"].map(lambda c: category_names.get(c, c)))
 st.dataframe(readable(shown[["category", "results_per_hour", "results", "minutes", "thin"]], lang),

@@ -56,11 +56,11 @@ if position_in_cycle is not None:
 else:
     st.caption(t("cycle.before_start", lang, start=start.isoformat()))
 
-st.subheader(t("review.compare", lang))
+st.header(t("review.compare", lang))
 compare_weeks(this, previous, lang)
 fatigue_question(week, lang)
 
-st.subheader(t("review.coaching", lang))
+st.header(t("review.coaching", lang))
 _, stand_in = explain_measures(report.measures, catalog, plan.persona_id, lang)
 if stand_in:  # nothing can be said about value signals the log does not hold: say what to add instead
     st.warning(literal(stand_in), icon="💡")
@@ -77,7 +77,7 @@ if (offer := story_offer(position_in_cycle)) is not None:
                       position=position_in_cycle, reviews=session.reviews, week=this["week_start"].date(),
                       end=offer == "end", lang=lang)
 
-st.subheader(t("review.reflection", lang))
+st.header(t("review.reflection", lang))
 # Kept only once something is written, so opening a week stores nothing.
 saved = dict(session.reviews.get(week, {}))
 if position > 0:
@@ -96,7 +96,7 @@ reflection_fields(saved, week, REFLECTION_FIELDS, "review", lang)
 if week in session.reviews:
     st.caption(t("review.kept", lang))
 
-st.subheader(t("review.rest", lang))
+st.header(t("review.rest", lang))
 next_week = (this["week_start"] + pd.Timedelta(days=7)).date()
 resting = st.checkbox(t("review.rest.next", lang, week=next_week.isoformat()), value=next_week in plan.rest_weeks,
                       help=t("review.rest.help", lang), key=f"rest_{next_week}")
@@ -105,7 +105,7 @@ if resting and next_week not in plan.rest_weeks:
 elif not resting and next_week in plan.rest_weeks:
     plan.rest_weeks.remove(next_week)
 
-st.subheader(t("review.share", lang))
+st.header(t("review.share", lang))
 st.caption(t("review.share.help", lang))
 span = st.radio(t("review.share.period", lang), ["week", "month"], horizontal=True, key="share_period",
                 format_func=lambda p: t(f"review.share.period.{p}", lang))

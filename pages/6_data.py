@@ -1,15 +1,16 @@
-"""Your data: where it lives, backups to download and restore, import, sample data, and resets."""
+"""Your data: where it lives, backups to download and restore, import, sample data, resets, and deleting it all."""
 
 import datetime as dt
 
 import streamlit as st
 
+from kpi_core.accounts import SIGNED_IN
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import default_plan
 from kpi_core.reader import empty_log
 from kpi_core.store.workspace import WorkspaceError
-from pages._ui import state, visit
+from pages._ui import erase, state, visit
 from pages._ui.layout import finish_page, page_setup
 from pages._ui.markdown import literal
 
@@ -28,20 +29,22 @@ workspace = session.ws
 st.title(t("data.title", lang))
 if session.demo is not None:
     st.info(t("data.where.demo", lang))
+elif session.account.mode == SIGNED_IN:
+    st.info(t("account.where", lang))
 elif state.hosted():
     st.info(t("data.where.hosted", lang))
 else:
     st.info(t("data.where.local", lang, path=literal(workspace.path)))
 st.caption(t("data.counts", lang, rows=len(session.log), reviews=len(session.reviews)))
 
-st.subheader(t("data.export", lang))
+st.header(t("data.export", lang))
 st.caption(t("data.export.help", lang))
 # Callables: a zip of ten years of logs takes about a second, so it is built only when a button is pressed.
 st.download_button(t("data.export.button", lang), workspace.export_zip,
                    file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
                    key="export_zip", type="primary")
 
-st.subheader(t("data.import", lang))
+st.header(t("data.import", lang))
 # A fresh key after each import empties the uploader, so one more click cannot import the file twice.
 bundle = st.file_uploader(t("data.import.file", lang), type=["zip"],
                           key=f"import_zip_{session.get('imports_done', 0)}")
@@ -71,7 +74,7 @@ if read is not None:
                 state.flash(t("data.import.done", lang))
                 st.rerun()
 
-st.subheader(t("data.backups", lang))
+st.header(t("data.backups", lang))
 backups = workspace.backups()
 zone = state.time_zone()
 if not backups:
@@ -102,7 +105,7 @@ else:
             state.flash(t("data.backups.restored", lang))
             st.rerun()
 
-st.subheader(t("data.demo", lang))
+st.header(t("data.demo", lang))
 st.caption(t("data.demo.help", lang))
 persona_id = st.selectbox(t("data.demo.persona", lang), list(catalog.personas), key="demo_persona",
                           format_func=lambda p: catalog.personas[p].name[lang])
@@ -110,7 +113,7 @@ if st.button(t("data.demo.start", lang), key="demo_start"):
     state.start_demo(persona_id)
     st.rerun()
 
-st.subheader(t("data.reset", lang))
+st.header(t("data.reset", lang))
 st.caption(t("data.reset.help", lang))
 if st.checkbox(t("data.reset.confirm_log", lang, rows=len(session.log)), key="reset_log_sure") and st.button(
         t("data.reset.log", lang), key="reset_log_go"):
@@ -123,4 +126,5 @@ if st.checkbox(t("data.reset.confirm_plan", lang), key="reset_plan_sure") and st
     session.define_step = 0
     st.rerun()
 
+erase.section(lang)
 finish_page(lang)

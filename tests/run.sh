@@ -11,6 +11,8 @@ missing=()
 # Emoji marks (✅ on met KPIs) show as boxes in screenshots without a colour emoji font.
 { command -v fc-list >/dev/null && fc-list | grep -qi "Noto Color Emoji"; } || missing+=(fonts-noto-color-emoji)
 { command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing+=(fonts-noto-cjk)
+# The workspace tests run on a real PostgreSQL too (tests/conftest.py starts its own cluster from these binaries).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -86,18 +86,19 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(folder: Path):
-    """`streamlit run app.py` on a free port with its workspace in `folder`, up until /_stcore/health answers ok;
-    stopped afterwards."""
-    port = _free_port()
+def serve(folder: Path, port: int | None = None, environ: dict[str, str] | None = None):
+    """`streamlit run app.py` on a free port (or `port`) with its workspace in `folder` and `environ` added to the
+    environment, up until /_stcore/health answers ok; stopped afterwards."""
+    port = port or _free_port()
     server_log = folder / "server.log"
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with server_log.open("wb") as out:
+    with server_log.open("ab") as out:  # a restarted server adds to the same log
         server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
                                   env={**os.environ, "PYTHONUNBUFFERED": "1",
                                        # a fresh workspace: the walk starts empty on every run
-                                       "KPI_COACH_WORKSPACE": str(server_log.parent / "workspace.sqlite3")})
+                                       "KPI_COACH_WORKSPACE": str(server_log.parent / "workspace.sqlite3"),
+                                       **(environ or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
@@ -417,13 +418,17 @@ def test_dashboard_charts_have_room_and_figures_read_well(app_url, page, tmp_pat
     if cramped:
         problems.append(
             "charts whose plot area is squeezed to a few pixels (marks and y axis unreadable); every chart with "
-            "a colour legend is hit: the bottom legend (pages/_ui/charts.py _finish: "
-            "configure_legend(orient='bottom')) eats the 220 px height under Streamlit's 'fit' autosize: "
+            "a colour legend is hit: the bottom legend (pages/_ui/charts.py CONFIG: legend orient 'bottom') "
+            "eats the 220 px height unless the spec's autosize is 'fit-x' with padding (_chart): "
             f"{cramped}")
     # A title's text box pokes ~6 px above the svg with Noto Sans CJK's tall ascent and still shows in full.
     clipped = [g for g in geometry if g["titleTop"] is not None and g["titleTop"] < g["svgTop"] - 12]
     if clipped:
         problems.append(f"chart titles cut off above the chart's top edge: {clipped}")
+    # Each chart's spec description is its accessible name: Vega puts it on the chart's container as aria-label.
+    labels = page.evaluate("() => [...document.querySelectorAll('.vega-embed')].map(e => e.getAttribute('aria-label'))")
+    if not all(label and "2025年2月10日" in label for label in labels):  # the sixth and last week of the CSV
+        problems.append(f"charts without a description naming the shown week as their aria-label: {labels}")
     text = page.get_by_test_id("stMain").inner_text()
     nan_lines = [line for line in text.splitlines() if re.search(r"(?<![A-Za-z])nan(?![A-Za-z])", line, re.I)]
     if nan_lines:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -254,11 +255,13 @@ def test_a_restored_backup_with_long_text_comes_back_cut_and_said(tmp_path):
         ws.save_plan(default_plan("office_worker"))
         backup_id = ws.backup()
         # An older version with a higher cap stored this; the backup zip carries it as it was.
-        conn = ws._conn
         long = default_plan("office_worker")
         long.statement.offer = "z" * 500
-        conn.execute("UPDATE backups SET zip = ? WHERE id = ?",
-                     (with_members(ws.backup_zip(backup_id), plan_yaml=plan_to_yaml(long).encode()), backup_id))
+        conn = sqlite3.connect(tmp_path / "w.sqlite3")
+        with conn:
+            conn.execute("UPDATE backups SET zip = ? WHERE id = ?",
+                         (with_members(ws.backup_zip(backup_id), plan_yaml=plan_to_yaml(long).encode()), backup_id))
+        conn.close()
         lines = ws.preview_restore(backup_id).restore_lines("en")
         assert lines[-1] == "plan.yaml: \"What you offer\" had 500 characters; the first 200 are kept."
         ws.restore(backup_id)

@@ -193,7 +193,7 @@ def test_the_dashboard_shows_income_beside_value_with_the_goal(own_workspace, la
     shown = [m.value for m in at.markdown]
     assert t("dashboard.income.goal", lang, month=month, income="¥9,000", goal="¥20,000", percent="45",
              remaining="¥11,000") in shown
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.header]
     assert headers.index(t("dashboard.income", lang)) > headers.index(t("dashboard.kpis", lang))  # never first
     assert t("dashboard.income.none", lang) not in [c.value for c in at.caption]
 

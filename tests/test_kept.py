@@ -37,12 +37,12 @@ def test_the_define_page_reopens_at_the_step_reached_after_a_reload(tmp_path, la
     at = open_page("define", lang)
     at.text_input(key="define_person").input("育休明けの30代の営業職").run()
     next_step(next_step(at, lang), lang)  # person → problem → solution
-    assert at.subheader[0].value == t("define.step.solution", lang)
+    assert at.header[0].value == t("define.step.solution", lang)
     with Workspace.open(tmp_path / "workspace.sqlite3") as stored:
         assert stored.load_plan().define_step == 2  # saved with the plan when the step changed
 
     again = reload("define", lang)
-    assert again.subheader[0].value == t("define.step.solution", lang)
+    assert again.header[0].value == t("define.step.solution", lang)
     assert again.session_state["plan"].statement.person == "育休明けの30代の営業職"
     next(b for b in again.button if b.label == t("define.back", lang)).click().run()
     next(b for b in again.button if b.label == t("define.back", lang)).click().run()

@@ -31,6 +31,8 @@ NAV_SENTENCES = ("nav.privacy", "nav.privacy.hosted")
 
 # Every button label of the pages (found by button_keys() below).
 BUTTON_KEYS = (
+    "account.erase.backup", "account.erase.button", "account.signin", "account.signin.backup", "account.signin.with",
+    "account.signout",
     "checkin.save",
     "data.backups.download", "data.backups.restore", "data.demo.start", "data.export.button", "data.import.button",
     "data.reset.log", "data.reset.plan",

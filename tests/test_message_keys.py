@@ -214,7 +214,7 @@ DEFINE = "pages/1_define.py"
 DEFINE_STEPS = module_constant(DEFINE, "STEPS")
 DEFINE_FIELDS = [f for _, fields in DEFINE_STEPS for f in fields]
 READER = ("kpi_core/reader.py", "kpi_core/matching.py")
-WORKSPACE = ("kpi_core/store/workspace.py", "kpi_core/store/bundle.py")
+WORKSPACE = ("kpi_core/store/workspace.py", "kpi_core/store/bundle.py", "kpi_core/store/schema.py")
 FIGURES = {*cycle.FIGURES, *(f for r in RULES for f in r.figures), *sharing._TAIL,
            *(c.id for c in columns.CORE_OPTIONAL if c.kind == "count")}
 

@@ -278,9 +278,10 @@ def test_restore_refuses_a_backup_whose_plan_is_invalid_and_changes_nothing(tmp_
 def store_raw(path, plan: Plan) -> None:
     """Write a plan into the workspace file as an older version would have: no check on the way in."""
     conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("INSERT OR REPLACE INTO plan (id, yaml, saved_at) VALUES (1, ?, '2025-01-01T00:00:00+00:00')",
-                     (plan_to_yaml(plan),))
+    with conn:  # the plan of the file's one person, LOCAL_OWNER
+        conn.execute("INSERT OR IGNORE INTO people (issuer, subject, created_at) VALUES ('local', 'local', '')")
+        conn.execute("INSERT OR REPLACE INTO plan (person_id, yaml, saved_at) SELECT id, ?, '2025-01-01T00:00:00+00:00'"
+                     " FROM people WHERE issuer = 'local' AND subject = 'local'", (plan_to_yaml(plan),))
     conn.close()
 
 

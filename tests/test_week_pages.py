@@ -70,7 +70,7 @@ def texts(at: AppTest) -> list[str]:
 def test_dashboard_headlines_the_last_finished_week_and_shows_this_week_so_far(monkeypatch, today, lang):
     freeze(monkeypatch, today)
     at = open_page("pages/4_dashboard.py", lang)
-    assert t("dashboard.latest", lang, week=FINISHED) in [h.value for h in at.subheader]
+    assert t("dashboard.latest", lang, week=FINISHED) in [h.value for h in at.header]
     metrics = {m.label: m for m in at.metric}
     assert metrics[t("dashboard.mpr", lang)].value == "20.0"  # 20 minutes, 1 inquiry: not this week's "—"
     assert metrics[t("dashboard.mpr", lang)].delta == "-25.0"  # from 45 the week before
@@ -102,7 +102,7 @@ def test_once_the_week_has_ended_it_is_the_headline(monkeypatch, lang):
     assert at.selectbox(key="review_week").value == "2025-01-20"
     assert at.selectbox(key="review_week").options[0] == "2025-01-20"  # no longer in progress
     at = open_page("pages/4_dashboard.py", lang)
-    assert t("dashboard.latest", lang, week="2025-01-20") in [h.value for h in at.subheader]
+    assert t("dashboard.latest", lang, week="2025-01-20") in [h.value for h in at.header]
     assert not [c for c in at.caption if c.value.startswith(t("dashboard.so_far", lang, start="", minutes="",
                                                                    actions="", result="", results="")[:6])]
 
@@ -186,7 +186,7 @@ def test_checkin_saves_answers_and_tiredness_into_the_last_finished_weeks_review
 def test_the_checkin_shows_the_coaching_short_with_its_figures_folded(monkeypatch):
     freeze(monkeypatch, MONDAY)
     at = open_page("pages/0_checkin.py", "en")
-    assert t("checkin.coaching", "en") in [h.value for h in at.subheader]
+    assert t("checkin.coaching", "en") in [h.value for h in at.header]
     # Two weeks are too few to judge: the coach says so, as title and message on one line.
     title = t("coaching.not_enough_data.title", "en")
     assert any(m.value.startswith(f"💡 **{title}** — ") for m in at.markdown)

@@ -1,4 +1,8 @@
-"""The local workspace: persistence, atomic writes under kill, concurrent writers, migrations, export, backups."""
+"""The workspace store on SQLite and PostgreSQL: persistence, atomic writes under kill, concurrent writers,
+migrations, export, backups, and one person's rows kept from every other's.
+
+Tests about the store's behaviour take `store_url` (tests/conftest.py) and run on both engines; tests about the
+SQLite file itself (WAL, a kill mid-write, files from older versions, files that are not workspaces) take `path`."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import yaml
 from pandas.testing import assert_frame_equal
 
@@ -25,9 +30,9 @@ from kpi_core.logbook import read_files
 from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.plan import default_plan
+from kpi_core.store.schema import REVISIONS, SCHEMA_VERSION
 from kpi_core.store.workspace import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
+    LOCAL_OWNER,
     UploadInfo,
     Workspace,
     WorkspaceError,
@@ -37,6 +42,9 @@ from kpi_core.store.workspace import (
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_V1 = Path(__file__).resolve().parent / "data" / "workspace_v1.sqlite3"
+# Made by the app as it was before issue 14 (schema version 3, PRAGMA user_version only, no Alembic): a student
+# plan, two uploads (april.csv, may.csv) with one row deleted since, two reviews, two backups.
+FIXTURE_V3 = Path(__file__).resolve().parent / "data" / "workspace_v3.sqlite3"
 REQUIRED_HEADER = "日付,アクション内容,投入時間(分),直接反応数,質的評価"
 HEADER = REQUIRED_HEADER + ",問い合わせ数,メモ,深い質問数"
 
@@ -74,6 +82,14 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "nested" / "workspace.sqlite3"
 
 
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_file(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
 def filled(ws: Workspace) -> tuple:
     """Put a plan, the office worker's demo log and two reviews in; return them."""
     plan, log = demo_plan("office_worker"), demo_log("office_worker")
@@ -97,35 +113,52 @@ def integrity(path: Path) -> str:
 # ---------------------------------------------------------------- persistence
 
 
-def test_a_new_workspace_is_empty_and_current(path):
-    with Workspace.open(path) as ws:
-        assert ws.schema_version() == SCHEMA_VERSION == len(MIGRATIONS) == 3
+def test_a_new_workspace_is_empty_and_current(store_url):
+    with Workspace.open(store_url) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION == len(REVISIONS) == 4
         assert ws.load_plan() is None
         assert_frame_equal(ws.load_log(), read_files([]).log)
         assert ws.load_reviews() == {}
         assert ws.uploads() == [] and ws.backups() == []
-        assert ws._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ws.table_counts() == dict.fromkeys(
+            ("log_rows", "uploads", "log_columns", "plan", "reviews", "backups", "people"), 0)
 
 
-def test_close_and_reopen_gives_identical_plan_log_and_reviews(path):
-    with Workspace.open(path) as ws:
+def test_a_workspace_file_is_in_wal_mode_and_says_it_is_ours(path):
+    Workspace.open(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # kept in the file itself
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x4B504943  # "KPIC"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("SELECT version_num FROM kpi_coach_alembic").fetchall() == [(REVISIONS[-1],)]
+    finally:
+        conn.close()
+    with Workspace.open(path) as ws, ws._engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_close_and_reopen_gives_identical_plan_log_and_reviews(store_url):
+    with Workspace.open(store_url) as ws:
         plan, log, reviews = filled(ws)
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         assert ws.load_plan() == plan
         assert_frame_equal(ws.load_log(), log)
         assert ws.load_reviews() == reviews
         [upload] = ws.uploads()
         assert (upload.file_name, upload.rows_accepted, upload.rows_added, upload.rows_present) == \
             ("demo.csv", len(log), len(log), len(log))
-    assert integrity(path) == "ok"
+    if is_sqlite(store_url):
+        assert integrity(sqlite_file(store_url)) == "ok"
 
 
-def test_replace_log_keeps_any_optional_columns_and_their_dtypes(path):
+def test_replace_log_keeps_any_optional_columns_and_their_dtypes(store_url):
     log = pd.concat([read_csv("a.csv", "2025/1/6,投稿,30,5,4,,メモ,2"),
                      read_csv("b.csv", "2025/1/7,DM,12.5,1,3", header=REQUIRED_HEADER)],
                     ignore_index=True)
     log["memo"] = log["memo"].fillna("")  # the workspace keeps empty text as "" (see design: memo "" when empty)
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         assert ws.replace_log(log) is None  # nothing to back up yet
         loaded = ws.load_log()
     assert_frame_equal(loaded, log)
@@ -144,9 +177,9 @@ def test_in_memory_workspace_for_a_hosted_session():
 # ---------------------------------------------------------------- append: the merge rule
 
 
-def test_appending_the_same_file_twice_adds_nothing_the_second_time(path):
+def test_appending_the_same_file_twice_adds_nothing_the_second_time(store_url):
     log, data = make_log(20, "a")
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         assert ws.append_rows(log, UploadInfo.of("a.csv", data)) == 20
         assert ws.append_rows(log, UploadInfo.of("a.csv", data)) == 0
         assert [u.rows_added for u in ws.uploads()] == [20, 0]
@@ -154,20 +187,20 @@ def test_appending_the_same_file_twice_adds_nothing_the_second_time(path):
         assert ws.row_count() == 20
 
 
-def test_append_follows_merge_logs(path):
+def test_append_follows_merge_logs(store_url):
     # An overlapping re-export and a file holding one row twice: the same result as merge_logs.
     a = read_csv("a.csv", "2025/1/6,投稿,30,5,4,1,,", "2025/1/8,返信,20,3,3,0,,")
     b = read_csv("b.csv", "2025/1/8,返信,20,3,3,0,,", "2025/1/8,返信,20,3,3,0,,", "2025/1/9,DM,5,0,3,0,,")
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         assert ws.append_rows(a) == 2
         assert ws.append_rows(b) == 2  # the second copy of the reply and the DM
         assert_frame_equal(ws.load_log(), merge_logs([a, b])[0])
 
 
-def test_append_adds_new_columns_before_the_provenance(path):
+def test_append_adds_new_columns_before_the_provenance(store_url):
     a = read_csv("a.csv", "2025/1/6,投稿,30,5,4", header=REQUIRED_HEADER)
     b = read_csv("b.csv", "2025/1/7,投稿,30,5,4,2,ok,1")
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         ws.append_rows(a)
         ws.append_rows(b)
         loaded = ws.load_log()
@@ -177,9 +210,9 @@ def test_append_adds_new_columns_before_the_provenance(path):
     assert loaded["memo"].tolist() == ["", "ok"]
 
 
-def test_delete_rows_by_id_and_by_source_row_takes_a_backup(path):
+def test_delete_rows_by_id_and_by_source_row_takes_a_backup(store_url):
     log, _ = make_log(10, "a")
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         ws.append_rows(log)
         ids = ws.load_log(with_ids=True).index[:2].tolist()
         assert ws.delete_rows(ids, source_rows=[("a.csv", 11)]) == 3
@@ -203,21 +236,27 @@ def readline(proc: subprocess.Popen, limit_s: float = 120.0) -> str:
 
 KILL_CHILD = CHILD_PRELUDE + """
 import time
+import sqlalchemy as sa
 path, rows = sys.argv[1], int(sys.argv[2])
 ws = Workspace.open(path)
 log, data = make_log(rows, "big", start_row=1000)
-ws._conn.execute("PRAGMA cache_size = 8")  # a tiny page cache: pages spill into the WAL before the commit
-start = ws._conn.total_changes
 
-def halfway():
-    # Called by SQLite while the insert runs: past half the rows, say so and wait to be killed.
-    if ws._conn.total_changes - start > rows // 2:
-        print("halfway", flush=True)
-        time.sleep(600)
-    return 0
+@sa.event.listens_for(ws._engine, "checkout")
+def watched(conn, record, proxy):
+    # The connection the write takes from the pool: a tiny page cache, so pages spill into the WAL before the
+    # commit; past half the rows, SQLite's progress handler says so and waits to be killed.
+    conn.execute("PRAGMA cache_size = 8")
+    start = conn.total_changes
 
-if sys.argv[3] == "kill":
-    ws._conn.set_progress_handler(halfway, 10_000)
+    def halfway():
+        if conn.total_changes - start > rows // 2:
+            print("halfway", flush=True)
+            time.sleep(600)
+        return 0
+
+    if sys.argv[3] == "kill":
+        conn.set_progress_handler(halfway, 10_000)
+
 ws.append_rows(log, UploadInfo.of("big.csv", data))
 print("done", flush=True)
 """
@@ -270,10 +309,10 @@ print(added, flush=True)
 """
 
 
-def test_two_processes_appending_at_once_lose_nothing(path, tmp_path):
-    Workspace.open(path).close()
+def test_two_processes_appending_at_once_lose_nothing(store_url, tmp_path):
+    Workspace.open(store_url).close()
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER_CHILD, str(path), tag, "40", str(go)],
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER_CHILD, store_url, tag, "40", str(go)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in ("p", "q")]
     try:
         assert [readline(p) for p in procs] == ["ready", "ready"]
@@ -282,22 +321,23 @@ def test_two_processes_appending_at_once_lose_nothing(path, tmp_path):
     finally:
         for p in procs:
             p.wait()
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         log = ws.load_log()
     assert len(log) == 400
     assert sorted(log["memo"]) == sorted(f"{tag}-{i}" for tag in ("p", "q") for i in range(200))
-    assert integrity(path) == "ok"
+    if is_sqlite(store_url):
+        assert integrity(sqlite_file(store_url)) == "ok"
 
 
-def test_threads_appending_at_once_lose_nothing_and_add_a_shared_file_once(path):
-    Workspace.open(path).close()
+def test_threads_appending_at_once_lose_nothing_and_add_a_shared_file_once(store_url):
+    Workspace.open(store_url).close()
     shared_log, _ = make_log(30, "same")
-    shared = Workspace.open(path)  # one connection used by several threads, as Streamlit's script threads do
+    shared = Workspace.open(store_url)  # one object used by several threads, as Streamlit's script threads do
     added: dict[str, int] = {}
     barrier = threading.Barrier(6)
 
     def own(tag: str) -> None:
-        with Workspace.open(path) as ws:
+        with Workspace.open(store_url) as ws:
             barrier.wait()
             added[tag] = sum(ws.append_rows(make_log(4, tag, start_row=b * 4)[0]) for b in range(15))
 
@@ -307,7 +347,7 @@ def test_threads_appending_at_once_lose_nothing_and_add_a_shared_file_once(path)
 
     threads = [threading.Thread(target=own, args=(tag,)) for tag in ("t1", "t2", "t3")]
     threads += [threading.Thread(target=same, args=(f"s{i}", shared)) for i in range(2)]
-    threads += [threading.Thread(target=same, args=("s2", Workspace.open(path)))]
+    threads += [threading.Thread(target=same, args=("s2", Workspace.open(store_url)))]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -318,6 +358,24 @@ def test_threads_appending_at_once_lose_nothing_and_add_a_shared_file_once(path)
     assert added["s0"] + added["s1"] + added["s2"] == 30  # the same file, from three places, added once
     assert len(log) == 180 + 30
     assert (log["memo"].str.startswith("same-")).sum() == 30
+
+
+def test_a_file_another_writer_holds_too_long_is_busy_and_usable_again_after(path, monkeypatch):
+    from kpi_core.store import engines
+
+    monkeypatch.setattr(engines, "BUSY_TIMEOUT_S", 0.05)  # SQLite's own wait, before the retries back off
+    Workspace.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    with Workspace.open(path) as ws:
+        holder.execute("BEGIN IMMEDIATE")  # another process writing, and writing, and writing
+        with pytest.raises(WorkspaceError) as raised:
+            ws.save_review("2026-01-05", {"learned": "wait"})
+        assert raised.value.code == "error.busy" and raised.value.message("ja") != raised.value.message("en")
+        assert ws.load_reviews() == {}  # readers are never blocked (WAL)
+        holder.execute("COMMIT")
+        ws.save_review("2026-01-05", {"learned": "now"})
+        assert ws.load_reviews() == {"2026-01-05": {"learned": "now"}}
+    holder.close()
 
 
 # ---------------------------------------------------------------- migrations
@@ -358,15 +416,151 @@ def test_a_version_1_workspace_opens_and_is_upgraded(tmp_path):
     assert integrity(path) == "ok"
 
 
-def test_a_workspace_from_a_newer_app_is_refused(path):
-    Workspace.open(path).close()
+V3_TABLES = {"plan": "id", "log_columns": "position", "log_rows": "id", "uploads": "id", "reviews": "week_start",
+             "backups": "id"}  # each table of version 3 and its key
+
+
+def rows_of(path: Path, table: str, order: str) -> list[dict]:
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 99")
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+    finally:
+        conn.close()
+
+
+def test_a_version_3_file_from_before_sign_in_keeps_every_row_as_the_local_persons(tmp_path):
+    path = tmp_path / "v3.sqlite3"
+    shutil.copy(FIXTURE_V3, path)
+    before = {table: rows_of(path, table, key) for table, key in V3_TABLES.items()}
+    assert {table: len(rows) for table, rows in before.items()} == {
+        "plan": 1, "log_columns": 11, "log_rows": 3, "uploads": 2, "reviews": 2, "backups": 2}
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    Workspace.open(path).close()  # stamped at revision 3, then upgraded to 4
+
+    [person] = rows_of(path, "people", "id")
+    assert (person["issuer"], person["subject"], person["writes"]) == (*LOCAL_OWNER, 0)
+    for table, key in V3_TABLES.items():
+        after = rows_of(path, table, "person_id" if key == "id" and table == "plan" else key)
+        assert {row.pop("person_id") for row in after} == {person["id"]}, table
+        old = [{k: v for k, v in row.items() if not (table == "plan" and k == "id")} for row in before[table]]
+        assert after == old, table  # every row, every value, as it was
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT version_num FROM kpi_coach_alembic").fetchall() == [(REVISIONS[-1],)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+    assert integrity(path) == "ok"
+
+    with Workspace.open(path) as ws:  # and the app reads them as before
+        assert ws.load_plan().persona_id == "student"
+        log = ws.load_log()
+        assert list(log["source"]) == ["april.csv", "april.csv", "may.csv"]
+        assert log["memo"].tolist() == ["「役に立った」と言われた", "", ""]
+        assert [(u.id, u.file_name, u.rows_added, u.rows_present) for u in ws.uploads()] == [
+            (1, "april.csv", 3, 2), (2, "may.csv", 1, 1)]
+        assert ws.load_reviews()["2025-05-05"] == {"learned": "相談は長い", "n": 1}
+        assert [(b.id, b.reason, b.rows) for b in ws.backups()] == [(2, "delete_rows", 4), (1, "manual", 4)]
+        ws.restore(1)
+        assert ws.row_count() == 4
+    with Workspace.open(path, ("https://accounts.example", "someone")) as other:
+        assert other.row_count() == 0 and other.load_plan() is None  # the local person's rows are theirs alone
+
+
+def test_a_workspace_from_a_newer_app_is_refused(store_url):
+    Workspace.open(store_url).close()
+    if is_sqlite(store_url):
+        conn = sqlite3.connect(sqlite_file(store_url))
+        conn.execute("PRAGMA user_version = 99")  # what an older app reads, too
+        conn.close()
+    else:
+        engine = sa.create_engine(store_url, poolclass=sa.NullPool)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE kpi_coach_alembic SET version_num = '0099'")
+        engine.dispose()
     with pytest.raises(WorkspaceError) as raised:
-        Workspace.open(path)
+        Workspace.open(store_url)
     assert raised.value.code == "error.newer_schema"
     assert "99" in raised.value.message("ja") and "99" in raised.value.message("en")
+
+
+MIGRATE_CHILD = CHILD_PRELUDE + """
+import os, time
+url, go = sys.argv[1], sys.argv[2]
+import kpi_core.store.schema, alembic.command  # imported before the start, so both start migrating together
+print("ready", flush=True)
+while not os.path.exists(go):
+    time.sleep(0.002)
+with Workspace.open(url) as ws:
+    ws.save_review("2026-01-05", {"by": "child"})
+    print(ws.schema_version(), flush=True)
+"""
+
+
+def test_two_processes_opening_a_new_database_at_once_both_migrate_it(store_url, tmp_path):
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE_CHILD, store_url, str(go)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        assert [readline(p) for p in procs] == ["ready", "ready"]
+        go.touch()
+        assert [readline(p) for p in procs] == [str(SCHEMA_VERSION)] * 2, [p.stderr.read() for p in procs]
+    finally:
+        for p in procs:
+            p.wait()
+    assert [p.returncode for p in procs] == [0, 0]
+    with Workspace.open(store_url) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+        assert ws.load_reviews() == {"2026-01-05": {"by": "child"}}
+        assert ws.table_counts()["people"] == 1  # both children were the same person: one row
+
+
+def test_the_revisions_are_one_line_numbered_by_schema_version():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from kpi_core.store.schema import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    assert script.get_heads() == [REVISIONS[-1]]  # one head: no branch
+    assert [r.revision for r in script.walk_revisions()][::-1] == list(REVISIONS)
+    assert tuple(f"{n:04d}" for n in range(1, SCHEMA_VERSION + 1)) == REVISIONS
+
+
+def test_the_migrations_build_the_tables_the_code_queries(store_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from kpi_core.store.engines import engines, url_of
+    from kpi_core.store.schema import VERSION_TABLE, migrate
+    from kpi_core.store.tables import metadata
+
+    built = [store_url]
+    if is_sqlite(store_url):  # a new SQLite database is built from tables.py: compare that way too
+        built.append(f"sqlite:///{sqlite_file(store_url).with_name('new.sqlite3')}")
+    references = []
+    for url in built:
+        engine = engines.acquire(url_of(url))
+        try:
+            migrate(engine, ladder=url == store_url)  # every revision, from nothing, on this engine
+            with engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+                assert compare_metadata(context, metadata) == [], url
+                if is_sqlite(url):
+                    foreign = {table: conn.exec_driver_sql(f"PRAGMA foreign_key_list({table})").fetchall()
+                               for table in metadata.tables}
+                    assert foreign["log_rows"] and all(foreign[t] for t in metadata.tables if t != "people")
+                    references.append(foreign)
+                else:  # byte order for the columns the log is sorted and compared on, whatever the database's
+                    collations = conn.exec_driver_sql(
+                        "SELECT table_name || '.' || column_name, collation_name FROM information_schema.columns"
+                        " WHERE table_schema = current_schema() AND collation_name IS NOT NULL ORDER BY 1").fetchall()
+                    assert collations == [("log_rows.date", "C"), ("log_rows.source", "C"), ("reviews.week_start", "C")]
+        finally:
+            engines.release(engine)
+    assert references == references[:1] * len(references)  # the same references, whichever way it was built
 
 
 def test_files_that_are_not_workspaces_are_refused(tmp_path):
@@ -386,15 +580,15 @@ def test_files_that_are_not_workspaces_are_refused(tmp_path):
 # ---------------------------------------------------------------- export and import
 
 
-def test_export_then_import_into_an_empty_workspace_is_exact(tmp_path):
-    with Workspace.open(tmp_path / "a.sqlite3") as ws:
+def test_export_then_import_into_an_empty_workspace_is_exact(store_url):
+    with Workspace.open(store_url, ("test", "a")) as ws:
         plan, log, reviews = filled(ws)
         extra = read_csv("extra.csv", "2026/3/30,=1+1 の解説を投稿,30,5,4,1,\"カンマ, と \"\"引用\"\"\",1")
         ws.append_rows(extra, UploadInfo.of("extra.csv", b"x"))
         expected_log, expected_uploads = ws.load_log(), ws.uploads()
         data = ws.export_zip()
     for mode in ("merge", "replace"):
-        with Workspace.open(tmp_path / f"b_{mode}.sqlite3") as ws:
+        with Workspace.open(store_url, ("test", f"b_{mode}")) as ws:
             result = ws.import_zip(data, mode)
             assert (result.rows_added, result.rows_removed, result.backup_id) == (len(expected_log), 0, None)
             assert ws.load_plan() == plan
@@ -403,8 +597,8 @@ def test_export_then_import_into_an_empty_workspace_is_exact(tmp_path):
             assert ws.uploads() == expected_uploads
 
 
-def test_the_export_is_readable_by_a_person(path):
-    with Workspace.open(path) as ws:
+def test_the_export_is_readable_by_a_person(store_url):
+    with Workspace.open(store_url) as ws:
         plan, log, reviews = filled(ws)
         data = ws.export_zip()
     archive = zipfile.ZipFile(io.BytesIO(data))
@@ -422,8 +616,8 @@ def test_the_export_is_readable_by_a_person(path):
     assert again["minutes"].tolist() == log["minutes"].tolist()
 
 
-def test_a_row_added_by_hand_to_the_exported_csv_is_imported(path, tmp_path):
-    with Workspace.open(path) as ws:
+def test_a_row_added_by_hand_to_the_exported_csv_is_imported(store_url):
+    with Workspace.open(store_url, ("test", "a")) as ws:
         log, data = make_log(3, "a")
         ws.append_rows(log)
         data = ws.export_zip()
@@ -434,22 +628,22 @@ def test_a_row_added_by_hand_to_the_exported_csv_is_imported(path, tmp_path):
     with zipfile.ZipFile(buffer, "w") as edited:
         for name, content in files.items():
             edited.writestr(name, content)
-    with Workspace.open(tmp_path / "b.sqlite3") as ws:
+    with Workspace.open(store_url, ("test", "b")) as ws:
         assert ws.preview_import(buffer.getvalue()).rows_in_file == 4
         ws.import_zip(buffer.getvalue())
         added = ws.load_log().query("memo == '手で足した行'").iloc[0]
     assert (added["category"], added["source"], added["source_row"]) == ("consultation", "log.csv", 5)
 
 
-def test_import_preview_counts_what_would_change(tmp_path):
+def test_import_preview_counts_what_would_change(store_url):
     a = read_csv("a.csv", "2025/1/6,投稿,30,5,4,1,,", "2025/1/8,返信,20,3,3,0,,", "2025/1/9,DM,5,0,3,0,,")
-    with Workspace.open(tmp_path / "a.sqlite3") as ws:
+    with Workspace.open(store_url, ("test", "a")) as ws:
         ws.save_plan(default_plan("office_worker"))
         ws.append_rows(a)
         ws.save_review("2025-01-06", {"learned": "A"})
         ws.save_review("2025-01-13", {"learned": "same"})
         data = ws.export_zip()
-    with Workspace.open(tmp_path / "b.sqlite3") as ws:
+    with Workspace.open(store_url, ("test", "b")) as ws:
         ws.append_rows(pd.concat([a.iloc[:1], read_csv("b.csv", "2025/2/1,投稿,10,1,3,0,,")], ignore_index=True))
         ws.save_review("2025-01-06", {"learned": "B"})
         ws.save_review("2025-01-13", {"learned": "same"})
@@ -480,8 +674,8 @@ def zip_of(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def test_files_that_are_not_our_exports_are_problems_as_data(path):
-    with Workspace.open(path) as ws:
+def test_files_that_are_not_our_exports_are_problems_as_data(store_url):
+    with Workspace.open(store_url) as ws:
         filled(ws)
         good = ws.export_zip()
         files = {n: zipfile.ZipFile(io.BytesIO(good)).read(n) for n in zipfile.ZipFile(io.BytesIO(good)).namelist()}
@@ -515,13 +709,35 @@ def test_files_that_are_not_our_exports_are_problems_as_data(path):
         assert ws.backups() == []  # refused before anything was touched
 
 
-def test_replace_takes_a_backup_and_restore_brings_the_old_content_back(tmp_path):
-    with Workspace.open(tmp_path / "other.sqlite3") as other:
+@pytest.mark.parametrize("record", [
+    {"file_name": "a\x00b.csv"},  # PostgreSQL stores no NUL in text; SQLite would
+    {"id": 2**31},  # past an INTEGER column
+    {"rows_added": "many"},
+    {"sha256": ["not", "text"]},
+])
+def test_upload_records_no_engine_can_store_lose_their_link_not_the_rows(store_url, record):
+    with Workspace.open(store_url, ("test", "a")) as ws:
+        log, data = make_log(3, "a")
+        ws.append_rows(log, UploadInfo.of("a.csv", data))
+        files = export_files(ws)
+    [upload] = yaml.safe_load(files["uploads.yaml"])
+    for name, uploads in (("bad", [upload | record]), ("twice", [upload, upload])):
+        edited = zip_of({**files, "uploads.yaml": yaml.safe_dump(uploads, allow_unicode=True).encode()})
+        with Workspace.open(store_url, ("test", f"b-{name}")) as ws:
+            assert [p.code for p in ws.preview_import(edited).problems] == ["import.bad_uploads"]
+            ws.import_zip(edited, "replace")
+            assert_frame_equal(ws.load_log(), log)
+            assert ws.uploads() == []
+            assert ws.load_log(with_ids=True)["upload_id"].isna().all()
+
+
+def test_replace_takes_a_backup_and_restore_brings_the_old_content_back(store_url):
+    with Workspace.open(store_url, ("test", "other")) as other:
         other.save_plan(demo_plan("student"))
         other.append_rows(demo_log("student"))
         other.save_review("2026-01-05", {"learned": "学生"})
         student_zip = other.export_zip()
-    with Workspace.open(tmp_path / "mine.sqlite3") as ws:
+    with Workspace.open(store_url, ("test", "mine")) as ws:
         plan, log, reviews = filled(ws)
         result = ws.import_zip(student_zip, "replace")
         assert result.rows_removed == len(log) and result.plan_changed
@@ -541,10 +757,10 @@ def test_replace_takes_a_backup_and_restore_brings_the_old_content_back(tmp_path
             ws.restore(12345)
 
 
-def test_replace_log_takes_a_backup_first(path):
+def test_replace_log_takes_a_backup_first(store_url):
     old, _ = make_log(5, "old")
     new, _ = make_log(3, "new")
-    with Workspace.open(path) as ws:
+    with Workspace.open(store_url) as ws:
         ws.replace_log(old)
         backup_id = ws.replace_log(new)
         assert_frame_equal(ws.load_log(), new)
@@ -583,8 +799,11 @@ def test_a_plan_that_differs_only_in_its_language_is_no_change_to_restore():
 # ---------------------------------------------------------------- backup pruning (issue 13)
 
 
-def test_thirty_backups_are_kept_and_the_oldest_goes_first():
-    with Workspace.open(":memory:") as ws:
+def test_thirty_backups_are_kept_and_the_oldest_goes_first(store_url):
+    with Workspace.open(store_url, ("test", "other")) as other:  # someone else's backups count for them only
+        other.replace_log(make_log(2, "other")[0], backup=False)
+        others = [other.backup() for _ in range(3)]
+    with Workspace.open(store_url) as ws:
         old, _ = make_log(3, "old")
         ws.replace_log(old, backup=False)
         ids = [ws.backup(f"b{i}") for i in range(30)]
@@ -598,6 +817,8 @@ def test_thirty_backups_are_kept_and_the_oldest_goes_first():
         ws.replace_log(make_log(1, "new")[0], backup=False)
         ws.restore(kept[-1].id)
         assert len(ws.load_log()) == 3
+    with Workspace.open(store_url, ("test", "other")) as other:
+        assert [b.id for b in other.backups()] == others[::-1]
 
 
 # ---------------------------------------------------------------- the import's bounds (issue 13)
@@ -671,8 +892,9 @@ def edited(log: pd.DataFrame) -> pd.DataFrame:
     return log
 
 
-def test_the_change_mark_moves_on_any_write_made_elsewhere_and_on_nothing_else(path):
-    with Workspace.open(path) as here, Workspace.open(path) as other:
+def test_the_change_mark_moves_on_any_write_made_elsewhere_and_on_nothing_else(store_url):
+    with Workspace.open(store_url) as here, Workspace.open(store_url) as other, \
+            Workspace.open(store_url, ("test", "someone else")) as someone:
         plan, _, _ = filled(other)
         mark = here.change_mark()
         here.load_log(), here.load_plan(), here.load_reviews(), here.uploads(), here.backups(), here.export_zip()
@@ -690,18 +912,164 @@ def test_the_change_mark_moves_on_any_write_made_elsewhere_and_on_nothing_else(p
             assert here.change_mark() != mark
             mark = here.change_mark()
             assert here.change_mark() == mark  # stable until the next write
-        here.save_plan(plan)  # this connection's own write: already in hand, no reason to read again
+        here.save_plan(plan)  # this object's own write: already in hand, no reason to read again
         assert here.change_mark() == mark
+        filled(someone)  # another person's writes are not this person's news
+        someone.delete_everything()
+        assert here.change_mark() == mark
+        other.delete_everything()  # and a person deleted elsewhere is
+        assert here.change_mark() != mark
 
 
-def test_the_change_mark_sees_a_write_from_another_process(path):
-    Workspace.open(path).close()
-    with Workspace.open(path) as here:
+def test_the_change_mark_sees_a_write_from_another_process(store_url):
+    Workspace.open(store_url).close()
+    with Workspace.open(store_url) as here:
         mark = here.change_mark()
         subprocess.run([sys.executable, "-c", CHILD_PRELUDE + f"""
-ws = Workspace.open({str(path)!r})
+ws = Workspace.open({store_url!r})
 ws.save_review("2026-01-05", {{"worked": "別のタブから"}})
 ws.close()
 """], check=True, timeout=60)
         assert here.change_mark() != mark
         assert here.load_reviews() == {"2026-01-05": {"worked": "別のタブから"}}
+
+
+# ---------------------------------------------------------------- one person's rows, and no one else's (issue 14)
+
+ALICE = ("https://accounts.example", "alice")
+BOB = ("https://accounts.example", "bob")
+TABLES = ("log_rows", "uploads", "log_columns", "plan", "reviews", "backups", "people")
+
+
+def rows_in_database(url: str) -> dict[str, int]:
+    """Rows per table, everyone's, counted straight from the database (not through the workspace's scoping)."""
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            return {table: conn.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar() for table in TABLES}
+    finally:
+        engine.dispose()
+
+
+def test_another_person_can_neither_read_nor_change_my_rows(store_url):
+    with Workspace.open(store_url, ALICE) as alice, Workspace.open(store_url, BOB) as bob:
+        plan, log, reviews = filled(alice)
+        alice_backup = alice.backup()
+        alice_ids = alice.load_log(with_ids=True).index.tolist()
+        alice_zip = alice.export_zip()
+        alice_counts, alice_mark, alice_uploads = alice.table_counts(), alice.change_mark(), alice.uploads()
+
+        # Reading: Bob finds an empty workspace through every method that reads.
+        assert bob.load_plan() is None and bob.load_checked_plan() == (None, [])
+        assert bob.load_log().empty and bob.load_log(with_ids=True).empty and bob.row_count() == 0
+        assert bob.load_reviews() == {} and bob.load_checked_reviews() == ({}, [])
+        assert bob.uploads() == [] and bob.backups() == []
+        assert yaml.safe_load(zipfile.ZipFile(io.BytesIO(bob.export_zip())).read("manifest.yaml"))["rows"] == 0
+        preview = bob.preview_import(alice_zip)
+        assert (preview.rows_here, preview.plan_here, preview.reviews_here, preview.rows_to_add) == \
+            (0, False, 0, len(log))
+        assert bob.change_mark() == 0
+        assert bob.table_counts() == dict.fromkeys(TABLES, 0)
+        for call in (bob.backup_zip, bob.preview_restore, bob.restore):
+            with pytest.raises(WorkspaceError) as raised:
+                call(alice_backup)
+            assert raised.value.code == "error.unknown_backup"
+
+        # Writing: Bob's own writes, every kind, with Alice's ids wherever a method takes one.
+        assert bob.delete_rows(alice_ids) == 0
+        assert bob.delete_rows(source_rows=[("demo.csv", 2), ("demo.csv", 3)]) == 0
+        bob_log, bob_data = make_log(3, "bob")
+        assert bob.append_rows(bob_log, UploadInfo.of("bob.csv", bob_data)) == 3
+        # Upload ids are numbered per person: Bob's upload 1 counts Bob's rows, not Alice's rows of her upload 1.
+        assert [(u.id, u.rows_present) for u in bob.uploads()] == [(1, 3)]
+        assert bob.delete_rows(alice_ids) == 0 and bob.row_count() == 3
+        bob.save_plan(default_plan("student"))
+        bob.save_review("2026-01-05", {"learned": "Bob"})
+        bob.replace_log(make_log(4, "bob")[0])
+        bob.import_zip(alice_zip, "merge")  # a copy of Alice's export becomes Bob's own rows
+        bob.import_zip(alice_zip, "replace")
+        bob_backup = bob.backup()
+        assert bob_backup != alice_backup
+        bob.restore(bob_backup)
+        assert bob.delete_rows(alice_ids) == 0
+        assert bob.delete_rows(bob.load_log(with_ids=True).index[:2]) == 2
+        with pytest.raises(WorkspaceError):
+            bob.restore(alice_backup)
+        bob.delete_everything()
+
+        # Alice's rows are as she left them, and none of Bob's writes was news to her.
+        assert alice.load_plan() == plan
+        assert_frame_equal(alice.load_log(), log)
+        assert alice.load_log(with_ids=True).index.tolist() == alice_ids
+        assert alice.load_reviews() == reviews
+        assert alice.uploads() == alice_uploads
+        assert [b.id for b in alice.backups()] == [alice_backup]
+        assert alice.export_zip() != b"" and alice.backup_zip(alice_backup)[:2] == b"PK"
+        assert alice.table_counts() == alice_counts
+        assert alice.change_mark() == alice_mark
+        assert rows_in_database(store_url) == alice_counts  # Bob deleted all his: only Alice's rows are left
+
+
+def test_deleting_a_persons_data_removes_every_row_of_theirs_and_no_one_elses(store_url):
+    with Workspace.open(store_url, ALICE) as alice, Workspace.open(store_url, BOB) as bob:
+        for ws in (alice, bob):
+            filled(ws)
+            ws.delete_rows(ws.load_log(with_ids=True).index[:2])  # a backup too
+        alice.save_review("2026-02-02", {"learned": "only Alice"})
+        alice_before, bob_before = alice.table_counts(), bob.table_counts()
+        assert all(alice_before[table] > 0 for table in TABLES)  # something to delete in every table
+        assert rows_in_database(store_url) == {t: alice_before[t] + bob_before[t] for t in TABLES}
+
+        removed = alice.delete_everything()
+
+        assert removed == alice_before
+        assert alice.table_counts() == dict.fromkeys(TABLES, 0)
+        assert bob.table_counts() == bob_before
+        assert rows_in_database(store_url) == bob_before
+        assert len(bob.load_log()) == bob_before["log_rows"] and bob.load_plan() is not None
+        # The workspace stays usable: Alice starts again from nothing.
+        assert alice.load_plan() is None and alice.load_log().empty
+        alice.save_review("2026-03-02", {"learned": "again"})
+        assert alice.table_counts() == {**dict.fromkeys(TABLES, 0), "reviews": 1, "people": 1}
+        assert alice.delete_everything() == {**dict.fromkeys(TABLES, 0), "reviews": 1, "people": 1}
+        assert alice.delete_everything() == dict.fromkeys(TABLES, 0)  # nothing left: nothing created to delete
+
+
+def test_only_the_owned_statements_name_the_owner_column():
+    # Every filter on person_id is written in kpi_core/store/owned.py; the workspace never writes its own.
+    store = ROOT / "kpi_core" / "store"
+    naming = sorted(p.name for p in store.glob("*.py") if "person_id" in p.read_text(encoding="utf-8"))
+    assert naming == ["owned.py", "tables.py"]
+
+
+def test_the_database_url_comes_from_the_environment_then_the_secrets():
+    from kpi_core.store.engines import database_url
+
+    secrets = {"connections": {"kpi_coach": {"url": "postgresql+psycopg://app@db/kpi"}}}
+    assert database_url({"KPI_COACH_DATABASE_URL": "postgresql+psycopg://env@db/kpi"}, secrets) == \
+        "postgresql+psycopg://env@db/kpi"
+    assert database_url({}, secrets) == "postgresql+psycopg://app@db/kpi"
+    assert database_url({}, {}) is None and database_url({}, {"connections": {}}) is None
+    assert database_url({"KPI_COACH_DATABASE_URL": ""}, None) is None
+
+
+def test_a_database_url_as_hosts_write_it_uses_psycopg(postgres_url):
+    from kpi_core.store.engines import url_of
+
+    assert url_of("postgres://u:p@db:5432/kpi").drivername == "postgresql+psycopg"
+    assert url_of("postgresql://u:p@db/kpi").drivername == "postgresql+psycopg"
+    assert str(url_of("sqlite:///w.sqlite3")) == "sqlite:///w.sqlite3"
+    plain = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with Workspace.open(plain, ALICE) as ws:
+        ws.save_review("2026-01-05", {"learned": "ok"})
+        assert "postgresql+psycopg://" in ws.path and ws.load_reviews() == {"2026-01-05": {"learned": "ok"}}
+    with Workspace.open(plain.replace("postgres@", "postgres:secret@"), ALICE) as ws:
+        assert "secret" not in ws.path  # shown on the data page and in errors: never the password
+
+
+def test_an_owner_is_two_texts_and_other_databases_are_refused(tmp_path):
+    for owner in (("", "x"), ("iss", None), ("iss",)):
+        with pytest.raises(ValueError):
+            Workspace.open(tmp_path / "w.sqlite3", owner)
+    with pytest.raises(ValueError):
+        Workspace.open("mysql://db/kpi")

@@ -289,12 +289,31 @@ def _read_uploads(text: bytes | None) -> tuple[list[dict], list[WorkspaceProblem
         uploads = yaml.safe_load(text.decode("utf-8-sig")) or []
     except (yaml.YAMLError, UnicodeDecodeError):
         uploads = None
-    ok = isinstance(uploads, list) and all(
-        isinstance(u, dict) and isinstance(u.get("id"), int) and isinstance(u.get("file_name"), str)
-        for u in uploads)
+    ok = isinstance(uploads, list) and all(isinstance(u, dict) and _usable_upload(u) for u in uploads) \
+        and len({u["id"] for u in uploads}) == len(uploads)
     if not ok:  # only provenance is lost: the rows stay, without their upload link
         return [], [WorkspaceProblem("import.bad_uploads", blocking=False)]
     return [{k: u.get(k) for k in _UPLOAD_FIELDS} for u in uploads], []
+
+
+_MAX_STORED_INT = 2**31 - 1  # an INTEGER column on PostgreSQL
+
+
+def _usable_upload(upload: dict) -> bool:
+    """An upload record every engine can store: whole numbers in range, texts without NUL (PostgreSQL refuses it)."""
+    def count(value: object, *, required: bool = False) -> bool:
+        if value is None:
+            return not required
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_STORED_INT
+
+    def text(value: object, *, required: bool = False) -> bool:
+        if value is None:
+            return not required
+        return isinstance(value, str) and "\x00" not in value
+
+    return (count(upload.get("id"), required=True) and text(upload.get("file_name"), required=True)
+            and text(upload.get("sha256")) and text(upload.get("read_at"))
+            and all(count(upload.get(k)) for k in ("rows_accepted", "rows_rejected", "rows_added")))
 
 
 @dataclass(frozen=True)

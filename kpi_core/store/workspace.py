@@ -1,4 +1,4 @@
-"""The person's local workspace: plan, log rows, uploads, reviews and backups in one SQLite file."""
+"""A person's workspace: plan, log rows, uploads, reviews and backups, in a SQLite file or in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import os
 import sqlite3
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kpi_core.bounds import ReviewRepair, repair_reviews
 from kpi_core.localtime import local_time
@@ -33,6 +34,8 @@ from kpi_core.store.bundle import (
     _zip,
     read_import,
 )
+from kpi_core.store.engines import Busy, engines, retry_busy, url_of
+from kpi_core.store.owned import LOCAL_OWNER, Owned, Owner, person_of
 from kpi_core.store.rows import (
     _columns,
     _conformed,
@@ -46,14 +49,13 @@ from kpi_core.store.rows import (
     _set_columns,
     _union,
 )
-from kpi_core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, _now
+from kpi_core.store.schema import SCHEMA_VERSION, SchemaRefused, _now, current_version, migrate
+from kpi_core.store.tables import OWNED, backups, log_rows, people, plan, reviews, uploads
 
 ENV_VAR = "KPI_COACH_WORKSPACE"
 APP_DIR = "kpi-coach"
 FILE_NAME = "workspace.sqlite3"
-BUSY_TIMEOUT_S = 10.0  # how long one write waits for another tab's write before retrying
-LOCK_RETRIES = 5
-MAX_BACKUPS = 30  # oldest dropped first, so automatic backups cannot fill the disk
+MAX_BACKUPS = 30  # per person, oldest dropped first, so automatic backups cannot fill the disk
 BACKUP_REASONS = ("manual", "replace_log", "delete_rows", "import_replace", "restore", "reset_plan", "repair")
 
 
@@ -253,44 +255,58 @@ def default_workspace_path(environ: Mapping[str, str] | None = None, platform: s
 
 
 class Workspace:
-    """One workspace file. Every write is one transaction; several tabs or processes may share the file."""
+    """One person's workspace in a database: a SQLite file (local mode), memory (a guest's session), or PostgreSQL
+    (signed-in people, any number of app replicas). Every write is one transaction; every statement on a person
+    table is built by Owned (kpi_core.store.owned) for this workspace's owner, so one person never reads or
+    changes another's rows."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
-        self._conn = conn
-        self.path = path
-        self._lock = threading.RLock()  # one connection, shared by Streamlit's script threads
+    def __init__(self, engine: sa.Engine, path: str, owner: Owner) -> None:
+        self._engine = engine
+        self.path = path  # the file, ":memory:", or the URL without its password
+        self.owner = owner
+        self._dialect = engine.dialect.name
+        # One workspace object serves Streamlit's script threads one at a time (in memory they share one connection).
+        self._lock = threading.RLock()
+        self._own_writes = (None, 0)  # (person id, write transactions committed through this object)
+        self._closed = False
 
     # -------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Workspace:
-        """Create or open the workspace at `path` (":memory:" for one that lives only in this process)."""
-        name = os.fspath(path)
-        if name != ":memory:":
-            Path(name).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: the module starts no transactions of its own; _write and _read do, explicitly.
-        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        workspace = cls(conn, name)
+    def open(cls, target: str | os.PathLike, owner: Owner = LOCAL_OWNER) -> Workspace:
+        """Open (create, migrate) the workspace of `owner` at `target`: a SQLite file path, ":memory:" (lives
+        only in this process), or a SQLAlchemy URL (sqlite:///…, postgresql+psycopg://…)."""
+        name = os.fspath(target)
+        url = url_of(name)
+        shown = url.render_as_string(hide_password=True) if "://" in name else name
+        issuer, subject = owner
+        if not (isinstance(issuer, str) and isinstance(subject, str) and issuer and subject):
+            raise ValueError(f"an owner is (issuer, subject), two non-empty texts; got {owner!r}")
+        engine = engines.acquire(url)
         try:
-            workspace._retry(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
-            # FULL: a commit survives a power cut too, not only a killed process; commits are per user action.
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            workspace._migrate()
-        except sqlite3.DatabaseError as error:
-            conn.close()
-            if type(error) is sqlite3.DatabaseError:  # "file is not a database"; OperationalError is not this
-                raise WorkspaceError("error.not_a_workspace", path=name) from error
+            migrate(engine)
+        except SchemaRefused as refused:
+            engines.release(engine)
+            raise WorkspaceError(refused.code, path=shown, **refused.params) from refused
+        except Busy as error:
+            engines.release(engine)
+            raise WorkspaceError("error.busy") from error
+        except sa.exc.DatabaseError as error:
+            engines.release(engine)
+            if type(error.orig) is sqlite3.DatabaseError:  # "file is not a database"; OperationalError is not this
+                raise WorkspaceError("error.not_a_workspace", path=shown) from error
             raise
         except BaseException:
-            conn.close()
+            engines.release(engine)
             raise
-        return workspace
+        return cls(engine, shown, (issuer, subject))
 
     def close(self) -> None:
-        """Close the file (the last connection to close folds the WAL back into it)."""
+        """Let go of the database (the last workspace on a SQLite file to close folds the WAL back into it)."""
         with self._lock:
-            self._conn.close()
+            if not self._closed:
+                self._closed = True
+                engines.release(self._engine)
 
     def __enter__(self) -> Workspace:
         return self
@@ -299,76 +315,66 @@ class Workspace:
         self.close()
 
     def schema_version(self) -> int:
-        """The file's schema version (PRAGMA user_version)."""
-        with self._lock:
-            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise WorkspaceError("error.newer_schema", version=version, supported=SCHEMA_VERSION)
-        if version == SCHEMA_VERSION:
-            self._check_ours()
-            return
-        with self._write() as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])  # another process may have won
-            if version == 0 and conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
-                raise WorkspaceError("error.not_a_workspace", path=self.path)
-            if version:
-                self._check_ours()
-            for step in range(version, SCHEMA_VERSION):
-                MIGRATIONS[step](conn)
-                conn.execute(f"PRAGMA user_version = {step + 1}")
-
-    def _check_ours(self) -> None:
-        if int(self._conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
-            raise WorkspaceError("error.not_a_workspace", path=self.path)
+        """The database's schema version (its Alembic revision; a SQLite file's PRAGMA user_version too)."""
+        with self._lock, self._engine.connect() as conn:
+            return current_version(conn)
 
     # -------------------------------------------------------- transactions
 
-    def _retry(self, action: Callable[[], object]) -> object:
-        for attempt in range(LOCK_RETRIES):
-            try:
-                return action()
-            except sqlite3.OperationalError as error:
-                busy = "locked" in str(error) or "busy" in str(error)
-                if not busy:
-                    raise
-                if attempt == LOCK_RETRIES - 1:
-                    raise WorkspaceError("error.busy") from error
-                time.sleep(0.05 * 2**attempt)  # the busy timeout already waited; back off, then ask again
-        raise AssertionError("unreachable")
-
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: BEGIN IMMEDIATE takes the write lock first, so no reader turns writer mid-way."""
-        with self._lock:
-            self._retry(lambda: self._conn.execute("BEGIN IMMEDIATE"))
+    def _read(self, snapshot: bool = True) -> Iterator[tuple[sa.Connection, Owned]]:
+        """One read transaction; snapshot: every table seen at the same moment, even while another writer commits."""
+        with self._lock, self._engine.connect() as conn:
+            if self._dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN")
+            elif snapshot:
+                conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """One read transaction: every table seen at the same moment, even while another process writes."""
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                yield self._conn
+                yield conn, Owned(person_of(self.owner), self._dialect)
             finally:
-                self._conn.execute("COMMIT")
+                conn.rollback()  # nothing was written
+
+    @contextmanager
+    def _write(self, *, create: bool = True) -> Iterator[tuple[sa.Connection, Owned]]:
+        """One write transaction, counted in the person's write counter first. The counter's row is locked until
+        the commit, so this person's writes take turns (on SQLite, BEGIN IMMEDIATE locks the whole file first)
+        and none turns a stale read into a write. create: add the person's row when there is none yet."""
+        with self._lock, self._engine.connect() as conn:
+            try:
+                if self._dialect == "sqlite":
+                    retry_busy(lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+                person = self._count_write(conn, create)
+                yield conn, Owned(person if person is not None else person_of(self.owner), self._dialect)
+                conn.commit()
+            except Busy as error:
+                conn.rollback()
+                raise WorkspaceError("error.busy") from error
+            except BaseException:
+                conn.rollback()
+                raise
+            if person is not None:
+                known, count = self._own_writes
+                self._own_writes = (person, count + 1 if known == person else 1)
+
+    def _count_write(self, conn: sa.Connection, create: bool) -> int | None:
+        issuer, subject = self.owner
+        me = (people.c.issuer == issuer) & (people.c.subject == subject)
+        bump = sa.update(people).where(me).values(writes=people.c.writes + 1).returning(people.c.id)
+        person = conn.execute(bump).scalar()
+        if person is None and create:
+            insert = (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(people)
+            conn.execute(insert.values(issuer=issuer, subject=subject, created_at=_now(), writes=0)
+                         .on_conflict_do_nothing(index_elements=["issuer", "subject"]))
+            person = conn.execute(bump).scalar_one()
+        return person
 
     # -------------------------------------------------------- plan
 
     def load_plan(self) -> Plan | None:
         """The saved plan, or None before one is saved."""
-        with self._lock:
-            row = self._conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
-        return None if row is None else plan_from_yaml(row[0])[0]
+        with self._read(snapshot=False) as (conn, own):
+            text = conn.execute(own.select(plan.c.yaml)).scalar()
+        return None if text is None else plan_from_yaml(text)[0]
 
     def load_checked_plan(self, catalog: PersonaCatalog | None = None) -> tuple[Plan | None, list[PlanRepair]]:
         """The saved plan as this version can use it (kpi_core.plan.repair_plan), with what was changed.
@@ -377,29 +383,28 @@ class Workspace:
         after a backup of the workspace as it was ("repair"); the next load finds it valid and says nothing.
         """
         catalog = catalog or default_catalog()
-        with self._lock:
-            row = self._conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
-        if row is None:
+        with self._read(snapshot=False) as (conn, own):
+            text = conn.execute(own.select(plan.c.yaml)).scalar()
+        if text is None:
             return None, []
-        plan, changes = read_stored_plan(row[0], catalog)
+        stored, changes = read_stored_plan(text, catalog)
         if not changes:
-            return plan, []
-        with self._write() as conn:  # read again under the write lock: another tab may have repaired it already
-            row = conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
-            if row is None:
+            return stored, []
+        with self._write() as (conn, own):  # read again under the write lock: another tab may have repaired it
+            text = conn.execute(own.select(plan.c.yaml)).scalar()
+            if text is None:
                 return None, []
-            plan, changes = read_stored_plan(row[0], catalog)
+            stored, changes = read_stored_plan(text, catalog)
             if changes:
-                self._backup(conn, "repair")
-                conn.execute("INSERT OR REPLACE INTO plan (id, yaml, saved_at) VALUES (1, ?, ?)",
-                             (plan_to_yaml(plan), _now()))
-        return plan, changes
+                self._backup(conn, own, "repair")
+                conn.execute(own.upsert(plan, (), {"yaml": plan_to_yaml(stored), "saved_at": _now()}))
+        return stored, changes
 
-    def save_plan(self, plan: Plan) -> None:
+    def save_plan(self, new: Plan) -> None:
         """Save the plan (as its YAML text)."""
-        text = plan_to_yaml(plan)
-        with self._write() as conn:
-            conn.execute("INSERT OR REPLACE INTO plan (id, yaml, saved_at) VALUES (1, ?, ?)", (text, _now()))
+        text = plan_to_yaml(new)
+        with self._write() as (conn, own):
+            conn.execute(own.upsert(plan, (), {"yaml": text, "saved_at": _now()}))
 
     # -------------------------------------------------------- log
 
@@ -408,165 +413,169 @@ class Workspace:
 
         with_ids: the index holds each row's id (for delete_rows) and an `upload_id` column is added.
         """
-        with self._read() as conn:
-            rows = _fetch(conn)
+        with self._read() as (conn, own):
+            rows = _fetch(conn, own)
         return _frame(rows, with_ids)
 
     def row_count(self) -> int:
         """How many log rows the workspace holds."""
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM log_rows").fetchone()[0])
+        with self._read(snapshot=False) as (conn, own):
+            return _count(conn, own, log_rows)
 
     def change_mark(self) -> int:
-        """A number that changes each time another connection (another tab, another process) commits a change to
-        the file: SQLite's PRAGMA data_version, kept by the file itself. Compared run to run, it tells a page
-        that what is stored changed (the plan, a review, any log row, an upload, a backup), not only the row
-        count. Cheap: no table is read. This connection's own writes leave it as it was (they are in hand).
-        """
-        with self._lock:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        """A number that changes each time another workspace object (another tab, process or app replica) commits
+        a change to this person's data: the person's write counter, kept in the database, less the writes made
+        through this object (they are in hand already). Compared run to run, it tells a page that what is stored
+        changed (the plan, a review, any log row, an upload, a backup), not only the row count. Cheap: one row of
+        `people` is read."""
+        issuer, subject = self.owner
+        with self._read(snapshot=False) as (conn, _):
+            found = conn.execute(sa.select(people.c.id, people.c.writes)
+                                 .where(people.c.issuer == issuer, people.c.subject == subject)).first()
+        if found is None:
+            return 0
+        person, writes = found
+        known, own = self._own_writes
+        # The id is part of the mark: a person deleted and created again starts counting from nothing.
+        return person * 2**40 + writes - (own if known == person else 0)
 
     def replace_log(self, log: pd.DataFrame, upload: UploadInfo | None = None, *, backup: bool = True) -> int | None:
         """Make the log exactly `log`; returns the id of the backup taken first (None: nothing to back up)."""
         rows = _prepare(log)
-        with self._write() as conn:
-            backup_id = self._backup(conn, "replace_log") if backup and _count(conn, "log_rows") else None
-            conn.execute("DELETE FROM log_rows")
-            upload_id = self._record_upload(conn, upload, rows.n) if upload else None
-            _set_columns(conn, rows.columns)
-            _insert(conn, rows, [upload_id] * rows.n, None)
+        with self._write() as (conn, own):
+            backup_id = self._backup(conn, own, "replace_log") if backup and _count(conn, own, log_rows) else None
+            conn.execute(own.delete(log_rows))
+            upload_id = self._record_upload(conn, own, upload, rows.n) if upload else None
+            _set_columns(conn, own, rows.columns)
+            _insert(conn, own, rows, [upload_id] * rows.n, None)
         return backup_id
 
     def append_rows(self, log: pd.DataFrame, upload: UploadInfo | None = None) -> int:
         """Add a file's rows, leaving out rows the workspace already holds (the merge_logs rule); returns how
         many were added. The upload is recorded even when every row was already there."""
         rows = _prepare(log)
-        with self._write() as conn:
-            upload_id = self._record_upload(conn, upload, 0) if upload else None
-            added = self._append(conn, rows, [upload_id] * rows.n)
+        with self._write() as (conn, own):
+            upload_id = self._record_upload(conn, own, upload, 0) if upload else None
+            added = self._append(conn, own, rows, [upload_id] * rows.n)
             if upload_id is not None:
-                conn.execute("UPDATE uploads SET rows_added = ? WHERE id = ?", (added, upload_id))
+                conn.execute(own.update(uploads).where(uploads.c.id == upload_id).values(rows_added=added))
         return added
 
-    def _append(self, conn: sqlite3.Connection, incoming: _Rows, upload_ids: list[int | None]) -> int:
-        has_rows = _count(conn, "log_rows") > 0
-        columns = _union(_columns(conn), incoming.columns, has_rows)
+    def _append(self, conn: sa.Connection, own: Owned, incoming: _Rows, upload_ids: list[int | None]) -> int:
+        has_rows = _count(conn, own, log_rows) > 0
+        columns = _union(_columns(conn, own), incoming.columns, has_rows)
         incoming = _conformed(incoming, columns)
         dates = [d for d in incoming.values["date"] if d is not None]
         if not has_rows or not incoming.n:
             candidates = _Rows(columns, {}, 0)
         elif len(dates) == incoming.n:  # only rows on the same days can be equal
-            candidates = _fetch(conn, "WHERE date BETWEEN ? AND ?", (min(dates), max(dates)))
+            candidates = _fetch(conn, own, (min(dates), max(dates)))
         else:
-            candidates = _fetch(conn)
+            candidates = _fetch(conn, own)
         keep = _new_rows(_keys(candidates, columns), _keys(incoming, columns))
-        _set_columns(conn, columns)
-        return _insert(conn, incoming, upload_ids, keep)
+        _set_columns(conn, own, columns)
+        return _insert(conn, own, incoming, upload_ids, keep)
 
     def delete_rows(self, row_ids: Iterable[int] = (), *, source_rows: Iterable[tuple[str, int]] = (),
                     backup: bool = True) -> int:
         """Delete rows by id (load_log(with_ids=True)) or by (source, source_row); backup first; returns how many."""
         wanted = {int(i) for i in row_ids}
-        with self._write() as conn:
+        with self._write() as (conn, own):
             for source, row in source_rows:
-                found = conn.execute("SELECT id FROM log_rows WHERE source = ? AND source_row = ?", (source, int(row)))
-                wanted.update(r[0] for r in found)
-            present = [i for i in sorted(wanted)
-                       if conn.execute("SELECT 1 FROM log_rows WHERE id = ?", (i,)).fetchone()]
+                found = conn.execute(own.select(log_rows.c.id).where(log_rows.c.source == source,
+                                                                     log_rows.c.source_row == int(row)))
+                wanted.update(found.scalars())
+            present = sorted(i for chunk in _chunks(sorted(wanted)) for i in conn.execute(
+                own.select(log_rows.c.id).where(log_rows.c.id.in_(chunk))).scalars())
             if not present:
                 return 0
             if backup:
-                self._backup(conn, "delete_rows")
-            conn.executemany("DELETE FROM log_rows WHERE id = ?", [(i,) for i in present])
+                self._backup(conn, own, "delete_rows")
+            for chunk in _chunks(present):
+                conn.execute(own.delete(log_rows).where(log_rows.c.id.in_(chunk)))
         return len(present)
 
     # -------------------------------------------------------- uploads
 
-    def _record_upload(self, conn: sqlite3.Connection, upload: UploadInfo, added: int) -> int:
-        return conn.execute(
-            "INSERT INTO uploads (file_name, sha256, read_at, rows_accepted, rows_rejected, rows_added)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (upload.file_name, upload.sha256, upload.read_at or _now(), int(upload.rows_accepted),
-             int(upload.rows_rejected), added)).lastrowid
+    def _record_upload(self, conn: sa.Connection, own: Owned, upload: UploadInfo, added: int) -> int:
+        return _add_upload(conn, own, {
+            "file_name": upload.file_name, "sha256": upload.sha256, "read_at": upload.read_at or _now(),
+            "rows_accepted": int(upload.rows_accepted), "rows_rejected": int(upload.rows_rejected),
+            "rows_added": added})
 
     def uploads(self) -> list[Upload]:
         """Every recorded upload, oldest first, with how many of its rows are still in the log."""
-        with self._lock:
-            return [Upload(*row) for row in self._conn.execute(
-                "SELECT u.id, u.file_name, u.sha256, u.read_at, u.rows_accepted, u.rows_rejected, u.rows_added,"
-                " (SELECT COUNT(*) FROM log_rows r WHERE r.upload_id = u.id) FROM uploads u ORDER BY u.id")]
+        with self._read() as (conn, own):
+            present = own.select(sa.func.count(), from_=log_rows).where(log_rows.c.upload_id == uploads.c.id)
+            query = own.select(uploads.c.id, uploads.c.file_name, uploads.c.sha256, uploads.c.read_at,
+                               uploads.c.rows_accepted, uploads.c.rows_rejected, uploads.c.rows_added,
+                               present.scalar_subquery()).order_by(uploads.c.id)
+            return [Upload(*row) for row in conn.execute(query)]
 
     # -------------------------------------------------------- reviews
 
     def load_reviews(self) -> dict[str, dict]:
         """Weekly reviews: week start (ISO date) -> the fields written, in week order."""
-        with self._lock:
-            return _reviews(self._conn)
+        with self._read(snapshot=False) as (conn, own):
+            return _reviews(conn, own)
 
     def load_checked_reviews(self) -> tuple[dict[str, dict], list[ReviewRepair]]:
         """The reviews as the pages can show them (kpi_core.bounds.repair_reviews), with what was changed: a text
         over its cap (stored before the cap existed) is cut, and saved so after a backup ("repair")."""
-        reviews, changes = repair_reviews(self.load_reviews())
+        checked, changes = repair_reviews(self.load_reviews())
         if not changes:
-            return reviews, []
-        with self._write() as conn:  # again under the write lock: another tab may have done it already
-            reviews, changes = repair_reviews(_reviews(conn))
+            return checked, []
+        with self._write() as (conn, own):  # again under the write lock: another tab may have done it already
+            checked, changes = repair_reviews(_reviews(conn, own))
             if changes:
-                self._backup(conn, "repair")
-                conn.executemany("INSERT OR REPLACE INTO reviews (week_start, fields, saved_at) VALUES (?, ?, ?)",
-                                 [(week, json.dumps(reviews[week], ensure_ascii=False), _now())
-                                  for week in dict.fromkeys(c.week for c in changes)])
-        return reviews, changes
+                self._backup(conn, own, "repair")
+                for week in dict.fromkeys(c.week for c in changes):
+                    conn.execute(_review_upsert(own, week, checked[week]))
+        return checked, changes
 
     def save_review(self, week_iso: str, fields: Mapping[str, object]) -> None:
         """Save one week's review fields (plain JSON values), replacing what that week had."""
         week = dt.date.fromisoformat(week_iso).isoformat()
-        text = json.dumps(dict(fields), ensure_ascii=False)  # TypeError for values that are not plain data
-        with self._write() as conn:
-            conn.execute("INSERT OR REPLACE INTO reviews (week_start, fields, saved_at) VALUES (?, ?, ?)",
-                         (week, text, _now()))
+        fields = json.loads(json.dumps(dict(fields), ensure_ascii=False))  # TypeError for values not plain data
+        with self._write() as (conn, own):
+            conn.execute(_review_upsert(own, week, fields))
 
     # -------------------------------------------------------- backups
 
     def backup(self, reason: str = "manual") -> int:
         """Store a copy of the whole workspace (as the export zip); returns its id."""
-        with self._write() as conn:
-            return self._backup(conn, reason)
+        with self._write() as (conn, own):
+            return self._backup(conn, own, reason)
 
-    def _backup(self, conn: sqlite3.Connection, reason: str) -> int:
-        content = _snapshot(conn)
-        backup_id = conn.execute(
-            "INSERT INTO backups (created_at, reason, schema_version, rows, zip) VALUES (?, ?, ?, ?, ?)",
-            (_now(), reason, SCHEMA_VERSION, content.rows.n, _zip(content))).lastrowid
-        conn.execute("DELETE FROM backups WHERE id NOT IN (SELECT id FROM backups ORDER BY id DESC LIMIT ?)",
-                     (MAX_BACKUPS,))
+    def _backup(self, conn: sa.Connection, own: Owned, reason: str) -> int:
+        content = _snapshot(conn, own)
+        backup_id = conn.execute(own.insert(backups).values(
+            created_at=_now(), reason=reason, schema_version=SCHEMA_VERSION, rows=content.rows.n,
+            zip=_zip(content)).returning(backups.c.id)).scalar_one()
+        kept = own.select(backups.c.id).order_by(backups.c.id.desc()).limit(MAX_BACKUPS)
+        conn.execute(own.delete(backups).where(backups.c.id.not_in(kept.scalar_subquery())))
         return backup_id
 
     def backups(self) -> list[BackupInfo]:
         """Stored backups, newest first."""
-        with self._lock:
-            return [BackupInfo(*row) for row in self._conn.execute(
-                "SELECT id, created_at, reason, schema_version, rows, length(zip) FROM backups ORDER BY id DESC")]
+        with self._read(snapshot=False) as (conn, own):
+            query = own.select(backups.c.id, backups.c.created_at, backups.c.reason, backups.c.schema_version,
+                               backups.c.rows, sa.func.length(backups.c.zip)).order_by(backups.c.id.desc())
+            return [BackupInfo(*row) for row in conn.execute(query)]
 
     def backup_zip(self, backup_id: int) -> bytes:
         """A backup's export zip, to download."""
-        with self._lock:
-            row = self._conn.execute("SELECT zip FROM backups WHERE id = ?", (int(backup_id),)).fetchone()
-        if row is None:
-            raise WorkspaceError("error.unknown_backup", backup_id=backup_id)
-        return bytes(row[0])
+        with self._read(snapshot=False) as (conn, own):
+            return _backup_zip(conn, own, backup_id)
 
     def restore(self, backup_id: int) -> int:
         """Bring back a backup's content; the content replaced is backed up first (its id is returned)."""
-        with self._write() as conn:
-            row = conn.execute("SELECT zip FROM backups WHERE id = ?", (int(backup_id),)).fetchone()
-            if row is None:
-                raise WorkspaceError("error.unknown_backup", backup_id=backup_id)
-            bundle, problems = _read_bundle(bytes(row[0]))
+        with self._write() as (conn, own):
+            bundle, problems = _read_bundle(_backup_zip(conn, own, backup_id))
             if bundle is None:
                 raise WorkspaceImportError(problems)
-            safety_id = self._backup(conn, "restore")
-            self._replace_all(conn, bundle)
+            safety_id = self._backup(conn, own, "restore")
+            self._replace_all(conn, own, bundle)
         return safety_id
 
     def preview_restore(self, backup_id: int) -> ImportPreview:
@@ -578,8 +587,8 @@ class Workspace:
     def export_zip(self) -> bytes:
         """The whole workspace as a zip a person can read: plan.yaml, log.csv, reviews.yaml, uploads.yaml,
         manifest.yaml (schema version, columns and their dtypes)."""
-        with self._read() as conn:
-            content = _snapshot(conn)
+        with self._read() as (conn, own):
+            content = _snapshot(conn, own)
         return _zip(content)
 
     def preview_import(self, zip_bytes: bytes | ImportFile) -> ImportPreview:
@@ -589,10 +598,10 @@ class Workspace:
         bundle, problems = read.bundle, read.problems
         if bundle is None:
             return ImportPreview(problems=tuple(problems))
-        with self._read() as conn:
-            here = _fetch(conn)
-            plan = self._plan(conn)
-            reviews = _reviews(conn)
+        with self._read() as (conn, own):
+            here = _fetch(conn, own)
+            stored = _plan(conn, own)
+            stored_reviews = _reviews(conn, own)
         columns = _union(here.columns, bundle.rows.columns, here.n > 0)
         file_keys, here_keys = _keys(bundle.rows, columns), _keys(here, columns)
         to_add = sum(_new_rows(here_keys, file_keys))
@@ -601,12 +610,12 @@ class Workspace:
             exported_at=bundle.manifest.get("exported_at"), rows_in_file=bundle.rows.n,
             rows_rejected=bundle.rows_rejected, rows_to_add=to_add, rows_already_present=bundle.rows.n - to_add,
             rows_only_here=sum(_new_rows(file_keys, here_keys)), plan_in_file=bundle.plan is not None,
-            plan_here=plan is not None, plan_differs=bundle.plan is not None and bundle.plan != plan,
+            plan_here=stored is not None, plan_differs=bundle.plan is not None and bundle.plan != stored,
             reviews_in_file=len(bundle.reviews),
-            reviews_added=sum(1 for w in bundle.reviews if w not in reviews),
-            reviews_changed=sum(1 for w, f in bundle.reviews.items() if w in reviews and reviews[w] != f),
-            reviews_only_here=sum(1 for w in reviews if w not in bundle.reviews),
-            rows_here=here.n, reviews_here=len(reviews), plan_parts=_plan_parts(plan, bundle.plan),
+            reviews_added=sum(1 for w in bundle.reviews if w not in stored_reviews),
+            reviews_changed=sum(1 for w, f in bundle.reviews.items() if w in stored_reviews and stored_reviews[w] != f),
+            reviews_only_here=sum(1 for w in stored_reviews if w not in bundle.reviews),
+            rows_here=here.n, reviews_here=len(stored_reviews), plan_parts=_plan_parts(stored, bundle.plan),
         )
 
     def import_zip(self, zip_bytes: bytes | ImportFile, mode: str = "merge") -> ImportResult:
@@ -619,81 +628,124 @@ class Workspace:
         bundle, problems = read.bundle, read.problems
         if bundle is None:
             raise WorkspaceImportError(problems)
-        with self._write() as conn:
+        with self._write() as (conn, own):
             if mode == "replace":
-                backup_id = None if _empty(conn) else self._backup(conn, "import_replace")
-                here = _fetch(conn)
+                backup_id = None if _empty(conn, own) else self._backup(conn, own, "import_replace")
+                here = _fetch(conn, own)
                 columns = _union(here.columns, bundle.rows.columns, here.n > 0)
                 file_keys, here_keys = _keys(bundle.rows, columns), _keys(here, columns)
-                plan_changed = bundle.plan != self._plan(conn)
-                self._replace_all(conn, bundle)
+                plan_changed = bundle.plan != _plan(conn, own)
+                self._replace_all(conn, own, bundle)
                 return ImportResult(mode, sum(_new_rows(here_keys, file_keys)), sum(_new_rows(file_keys, here_keys)),
                                     plan_changed, len(bundle.reviews), backup_id)
             used: set[int] = set()
-            id_map = {u["id"]: self._match_upload(conn, u, used) for u in bundle.uploads}
-            added = self._append(conn, bundle.rows, [id_map.get(u) for u in bundle.rows.uploads])
-            plan_changed = bundle.plan is not None and self._plan(conn) is None
+            id_map = {u["id"]: self._match_upload(conn, own, u, used) for u in bundle.uploads}
+            added = self._append(conn, own, bundle.rows, [id_map.get(u) for u in bundle.rows.uploads])
+            plan_changed = bundle.plan is not None and _plan(conn, own) is None
             if plan_changed:
-                conn.execute("INSERT INTO plan (id, yaml, saved_at) VALUES (1, ?, ?)",
-                             (plan_to_yaml(bundle.plan), _now()))
+                conn.execute(own.upsert(plan, (), {"yaml": plan_to_yaml(bundle.plan), "saved_at": _now()}))
             written = 0
-            for week, fields in bundle.reviews.items():
-                written += conn.execute(
-                    "INSERT OR IGNORE INTO reviews (week_start, fields, saved_at) VALUES (?, ?, ?)",
-                    (week, json.dumps(fields, ensure_ascii=False), _now())).rowcount
+            for week, fields in bundle.reviews.items():  # a week already here returns no row (kept, not written)
+                upsert = _review_upsert(own, week, fields, replace=False).returning(reviews.c.week_start)
+                written += len(conn.execute(upsert).all())
             return ImportResult(mode, added, 0, plan_changed, written, None)
 
-    def _match_upload(self, conn: sqlite3.Connection, upload: dict, used: set[int]) -> int:
+    def _match_upload(self, conn: sa.Connection, own: Owned, upload: dict, used: set[int]) -> int:
         """The id of the same upload record here (importing one export twice), else a new record."""
-        values = (upload["file_name"], upload["sha256"], upload["read_at"], upload["rows_accepted"] or 0,
-                  upload["rows_rejected"] or 0, upload["rows_added"] or 0)
-        found = conn.execute(
-            "SELECT id FROM uploads WHERE file_name IS ? AND sha256 IS ? AND read_at IS ? AND rows_accepted = ?"
-            " AND rows_rejected = ? AND rows_added = ? ORDER BY id", values).fetchall()
+        values = {"file_name": upload["file_name"], "sha256": upload["sha256"], "read_at": upload["read_at"],
+                  "rows_accepted": upload["rows_accepted"] or 0, "rows_rejected": upload["rows_rejected"] or 0,
+                  "rows_added": upload["rows_added"] or 0}
+        same = [uploads.c[k].is_not_distinct_from(v) for k, v in values.items()]
+        found = conn.execute(own.select(uploads.c.id).where(*same).order_by(uploads.c.id)).scalars().all()
         # Two reads of one file in the same second look alike: each still gets a record of its own.
-        match = next((row[0] for row in found if row[0] not in used), None)
+        match = next((upload_id for upload_id in found if upload_id not in used), None)
         if match is None:
-            match = conn.execute(
-                "INSERT INTO uploads (file_name, sha256, read_at, rows_accepted, rows_rejected, rows_added)"
-                " VALUES (?, ?, ?, ?, ?, ?)", values).lastrowid
+            match = _add_upload(conn, own, values)
         used.add(match)
         return match
 
-    def _replace_all(self, conn: sqlite3.Connection, bundle: _Bundle) -> None:
-        for table in ("log_rows", "uploads", "reviews", "plan"):
-            conn.execute(f"DELETE FROM {table}")
-        conn.executemany(
-            "INSERT INTO uploads (id, file_name, sha256, read_at, rows_accepted, rows_rejected, rows_added)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(u["id"], u["file_name"], u["sha256"], u["read_at"], u["rows_accepted"] or 0, u["rows_rejected"] or 0,
-              u["rows_added"] or 0) for u in bundle.uploads])
-        _set_columns(conn, bundle.rows.columns)
-        _insert(conn, bundle.rows, bundle.rows.uploads, None)
+    def _replace_all(self, conn: sa.Connection, own: Owned, bundle: _Bundle) -> None:
+        for table in (log_rows, uploads, reviews, plan):
+            conn.execute(own.delete(table))
+        if bundle.uploads:
+            conn.execute(own.insert(uploads), [
+                {"id": u["id"], "file_name": u["file_name"], "sha256": u["sha256"], "read_at": u["read_at"],
+                 "rows_accepted": u["rows_accepted"] or 0, "rows_rejected": u["rows_rejected"] or 0,
+                 "rows_added": u["rows_added"] or 0} for u in bundle.uploads])
+        _set_columns(conn, own, bundle.rows.columns)
+        _insert(conn, own, bundle.rows, bundle.rows.uploads, None)
         if bundle.plan is not None:
-            conn.execute("INSERT INTO plan (id, yaml, saved_at) VALUES (1, ?, ?)", (plan_to_yaml(bundle.plan), _now()))
-        conn.executemany("INSERT INTO reviews (week_start, fields, saved_at) VALUES (?, ?, ?)",
-                         [(w, json.dumps(f, ensure_ascii=False), _now()) for w, f in bundle.reviews.items()])
+            conn.execute(own.upsert(plan, (), {"yaml": plan_to_yaml(bundle.plan), "saved_at": _now()}))
+        for week, fields in bundle.reviews.items():
+            conn.execute(_review_upsert(own, week, fields))
 
-    def _plan(self, conn: sqlite3.Connection) -> Plan | None:
-        row = conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
-        return None if row is None else plan_from_yaml(row[0])[0]
+    # -------------------------------------------------------- the person's account
+
+    def delete_everything(self) -> dict[str, int]:
+        """Delete every row this person has, in every table, their `people` row last; returns how many rows
+        went from each table. Other people's rows are untouched. The workspace stays usable (empty)."""
+        with self._write(create=False) as (conn, own):
+            removed = {table.name: conn.execute(own.delete(table)).rowcount for table in OWNED}
+            issuer, subject = self.owner
+            removed["people"] = conn.execute(
+                sa.delete(people).where(people.c.issuer == issuer, people.c.subject == subject)).rowcount
+        return removed
+
+    def table_counts(self) -> dict[str, int]:
+        """How many rows this person has in each table (`people`: 1 once they have written anything)."""
+        issuer, subject = self.owner
+        with self._read() as (conn, own):
+            counts = {table.name: _count(conn, own, table) for table in OWNED}
+            counts["people"] = conn.execute(sa.select(sa.func.count()).select_from(people).where(
+                people.c.issuer == issuer, people.c.subject == subject)).scalar_one()
+        return counts
 
 
-def _count(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Ids in slices: one statement binds a bounded number of parameters on any engine."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
-def _empty(conn: sqlite3.Connection) -> bool:
-    return not any(_count(conn, table) for table in ("log_rows", "plan", "reviews"))
+def _count(conn: sa.Connection, own: Owned, table: sa.Table) -> int:
+    return int(conn.execute(own.count(table)).scalar_one())
 
 
-def _reviews(conn: sqlite3.Connection) -> dict[str, dict]:
-    return {week: json.loads(fields)
-            for week, fields in conn.execute("SELECT week_start, fields FROM reviews ORDER BY week_start")}
+def _empty(conn: sa.Connection, own: Owned) -> bool:
+    return not any(_count(conn, own, table) for table in (log_rows, plan, reviews))
 
 
-def _snapshot(conn: sqlite3.Connection) -> _Content:
-    plan = conn.execute("SELECT yaml FROM plan WHERE id = 1").fetchone()
-    uploads = [dict(zip(_UPLOAD_FIELDS, row, strict=True)) for row in conn.execute(
-        f"SELECT {', '.join(_UPLOAD_FIELDS)} FROM uploads ORDER BY id")]
-    return _Content(None if plan is None else plan[0], _fetch(conn), _reviews(conn), uploads)
+def _plan(conn: sa.Connection, own: Owned) -> Plan | None:
+    text = conn.execute(own.select(plan.c.yaml)).scalar()
+    return None if text is None else plan_from_yaml(text)[0]
+
+
+def _reviews(conn: sa.Connection, own: Owned) -> dict[str, dict]:
+    query = own.select(reviews.c.week_start, reviews.c.fields).order_by(reviews.c.week_start)
+    return {week: json.loads(fields) for week, fields in conn.execute(query)}
+
+
+def _review_upsert(own: Owned, week: str, fields: Mapping, *, replace: bool = True) -> sa.Insert:
+    values = {"week_start": week, "fields": json.dumps(fields, ensure_ascii=False), "saved_at": _now()}
+    return own.upsert(reviews, ("week_start",), values, replace=replace)
+
+
+def _add_upload(conn: sa.Connection, own: Owned, values: dict) -> int:
+    """A new upload record, numbered after this person's last one (their writes take turns: no two get one id)."""
+    upload_id = conn.execute(own.select(sa.func.coalesce(sa.func.max(uploads.c.id), 0) + 1)).scalar_one()
+    conn.execute(own.insert(uploads).values(id=upload_id, **values))
+    return upload_id
+
+
+def _backup_zip(conn: sa.Connection, own: Owned, backup_id: int) -> bytes:
+    data = conn.execute(own.select(backups.c.zip).where(backups.c.id == int(backup_id))).scalar()
+    if data is None:
+        raise WorkspaceError("error.unknown_backup", backup_id=backup_id)
+    return bytes(data)
+
+
+def _snapshot(conn: sa.Connection, own: Owned) -> _Content:
+    text = conn.execute(own.select(plan.c.yaml)).scalar()
+    query = own.select(*(uploads.c[name] for name in _UPLOAD_FIELDS)).order_by(uploads.c.id)
+    found = [dict(zip(_UPLOAD_FIELDS, row, strict=True)) for row in conn.execute(query)]
+    return _Content(text, _fetch(conn, own), _reviews(conn, own), found)

@@ -10,7 +10,7 @@ import streamlit as st
 from kpi_core.journey import Journey, journey
 from kpi_core.messages import LANGS, t
 from kpi_core.personas import default_catalog
-from pages._ui import state
+from pages._ui import signin, state, theme
 
 PAGE_FILES = {
     "home": "app.py",
@@ -35,17 +35,17 @@ LANG_NAMES = {"ja": "日本語", "en": "English"}
 # The bar stays at the top of the main area while the page scrolls, under Streamlit's own header (3.75rem, given
 # the theme's background so nothing shows through it); the page's own entry is underlined. On a phone each entry
 # is its icon over a short label, seven sharing the row (tests/test_browser_nav.py measures it at 390 px).
-# Static CSS only: no text from a person or a file ever goes into it. #fbfaf7 / #2f7d6d: .streamlit/config.toml.
+# Static CSS only: no text from a person or a file ever goes into it. BACKGROUND / PRIMARY: the running theme's.
 NAV_CSS = """<style>
-[data-testid="stHeader"] { background: #fbfaf7; }
+[data-testid="stHeader"] { background: BACKGROUND; }
 [data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-topnav) { position: sticky; top: 3.75rem; z-index: 100;
-  background: #fbfaf7; border-bottom: 1px solid rgba(36, 48, 45, 0.15); }
+  background: BACKGROUND; border-bottom: 1px solid rgba(36, 48, 45, 0.15); }
 [data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) { white-space: normal; }
 .st-key-topnav [data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) {
   white-space: nowrap; }
 .st-key-topnav > .stElementContainer:nth-child(CURRENT) [data-testid="stPageLink-NavLink"] {
-  box-shadow: inset 0 -3px 0 #2f7d6d; }
+  box-shadow: inset 0 -3px 0 PRIMARY; }
 .st-key-topnav > .stElementContainer:has(.stHtml) { display: none; }
 @media (max-width: 640px) {
   .st-key-topnav { gap: 2px; flex-wrap: nowrap; }
@@ -77,11 +77,14 @@ def page_setup(page_id: str) -> str:
     state.ensure_state()
     lang = state.lang()
     # The page's own entry underlined; a page outside the bar (the check-in) gets nth-child(0): none.
-    st.html(NAV_CSS.replace("CURRENT", str(NAV_ORDER.index(page_id) + 1 if page_id in NAV_ORDER else 0)))
+    colours = theme.colours()
+    st.html(NAV_CSS.replace("CURRENT", str(NAV_ORDER.index(page_id) + 1 if page_id in NAV_ORDER else 0))
+            .replace("BACKGROUND", colours["background"]).replace("PRIMARY", colours["primary"]) + theme.css())
     with st.container(key="topnav", horizontal=True, gap="small"):
         for page in NAV_ORDER:
             st.page_link(PAGE_FILES[page], label=t("nav.bar." + page, lang), icon=NAV_ICONS[page])
         st.html(SCROLL_UP.replace("PAGE", page_id), unsafe_allow_javascript=True)  # hidden by NAV_CSS
+        st.html(theme.lang_script(lang), unsafe_allow_javascript=True)  # <html lang>: ja or en
     state.show_flash()
     state.show_repairs(lang)  # a stored plan or review this version had to mend: said on every page until read
     demo = st.session_state.demo
@@ -95,13 +98,13 @@ def page_setup(page_id: str) -> str:
 
 
 def finish_page(lang: str) -> None:
-    """The footer (language, where the data stays), then save what this run changed."""
+    """The footer (language, where the data stays, sign-in or sign-out), then save what this run changed."""
     st.divider()
     st.segmented_control(
         t("nav.language", lang), LANGS, format_func=LANG_NAMES.get, key="lang_switch", default=lang,
         on_change=_on_lang_change,
     )
-    st.caption(t("nav.privacy.hosted" if state.hosted() else "nav.privacy", lang))
+    signin.foot(lang)
     state.autosave()
 
 

@@ -3,6 +3,7 @@
 Local mode (the default): one SQLite file in the user's data directory, shared by every tab and restart.
 Hosted mode (KPI_COACH_HOSTED=1): a workspace in memory for this browser session only; nothing is written
 to the server's disk, so one visitor never sees another's data. A demo runs in its own in-memory workspace.
+Hosted with sign-in ([auth] in secrets.toml): a signed-in person's rows in the database (pages/_ui/account.py).
 """
 
 from __future__ import annotations
@@ -14,34 +15,38 @@ import os
 import pandas as pd
 import streamlit as st
 
+from kpi_core.accounts import hosted_mode
 from kpi_core.demo import demo_log, demo_plan, demo_reviews
 from kpi_core.localtime import known_zone, local_today
 from kpi_core.messages import DEFAULT_LANG, LANGS, t
 from kpi_core.personas import default_catalog
 from kpi_core.plan import DEFAULT_PERSONA, Plan, default_plan, plan_to_yaml
-from kpi_core.store.workspace import UploadInfo, Workspace, default_workspace_path
+from kpi_core.store.workspace import UploadInfo, Workspace
+from pages._ui import account
 from pages._ui.markdown import literal
-
-HOSTED_ENV = "KPI_COACH_HOSTED"
 
 
 def hosted() -> bool:
     """True when the app runs on a shared server (a root-level secret of that name becomes this variable)."""
-    return os.environ.get(HOSTED_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    return hosted_mode(os.environ)
 
 
 def kept_help(lang: str) -> str:
     """How a typed text is kept, for a field's help: saved when the person leaves the field; in a hosted session
     or a demo (nothing on disk) only until the page is reloaded or closed."""
-    lasting = not hosted() and st.session_state.get("demo") is None
+    lasting = st.session_state.account.lasting and st.session_state.get("demo") is None
     return t("kept.field" if lasting else "kept.field.session", lang)
 
 
 def ensure_state() -> None:
     """Fill in whatever this visit has not set yet (plain keys survive page changes; widget keys do not)."""
     state = st.session_state
+    who = account.current()
+    if "ws" in state and state.account != who:  # signed in or out since the last run: nothing carries over
+        _start_over()
     if "ws" not in state:
-        state.ws = Workspace.open(":memory:" if hosted() else default_workspace_path())
+        state.account = who
+        state.ws = account.open_workspace(who)
         state.demo = None
         state.own_ws = None
         _load(state.ws)
@@ -54,6 +59,17 @@ def ensure_state() -> None:
         state.define_step = state.plan.define_step
     if "widget_version" not in state:
         state.widget_version = 0
+
+
+def _start_over() -> None:
+    """Forget this session's workspace and everything read from it; the language chosen stays."""
+    state = st.session_state
+    for workspace in (state.get("own_ws"), state.ws):
+        if workspace is not None:
+            workspace.close()
+    for key in list(state.keys()):
+        if key != "lang":
+            del state[key]
 
 
 def _checked(workspace: Workspace) -> tuple[Plan | None, dict[str, dict]]:

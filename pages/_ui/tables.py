@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 from kpi_core.report import column_label
@@ -20,7 +22,10 @@ def _cell(value: object) -> object:
         return value.date().isoformat()
     if isinstance(value, bool):
         return "✓" if value else "—"
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral):  # numpy's ints too: a number left among "—" texts breaks Arrow
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        value = float(value)
         return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{int(value):,}"
     return value
 

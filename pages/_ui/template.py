@@ -15,7 +15,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def template_downloads(lang: str, catalog: PersonaCatalog, persona_id: str) -> None:
     """The header language, then the two downloads side by side (stacked on a phone)."""
-    st.subheader(t("persona.template", lang))
+    st.header(t("persona.template", lang))
     st.caption(t("persona.template.help", lang))
     # The headers in the language the app is shown in, unless the person picks the other one (the key follows
     # the app's language, so switching it starts again from its own).
