@@ -238,7 +238,10 @@ def config_flags() -> list[str]:
 
 
 def _app(args) -> int:
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *config_flags()]
+    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *config_flags(),
+               # Streamlit runs from the app's own folder: point it at the secrets of the folder the host is in
+               # (and the home one), the files `kpi-coach migrate` reads, or sign-in would silently stay off.
+               "--secrets.files", json.dumps([str(path) for path in _secrets_files()])]
     if getattr(args, "port", None):
         command += ["--server.port", str(args.port)]
     environment = dict(os.environ)
@@ -249,11 +252,15 @@ def _app(args) -> int:
     return subprocess.call(command, cwd=app_script().parent, env=environment)
 
 
+def _secrets_files() -> tuple[Path, Path]:
+    """Where the app's secrets are: ~/.streamlit/secrets.toml, then .streamlit/secrets.toml in this folder."""
+    return Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"
+
+
 def _secrets() -> dict:
-    """The secrets Streamlit reads for the app: ~/.streamlit/secrets.toml, then .streamlit/secrets.toml here
-    (the later one's top-level entries win, as in Streamlit)."""
+    """The secrets the app reads (_secrets_files; the later one's top-level entries win, as in Streamlit)."""
     found: dict = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
+    for path in _secrets_files():
         if path.is_file():
             found.update(tomllib.loads(path.read_text(encoding="utf-8")))
     return found

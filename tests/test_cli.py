@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from kpi_core import cli
 from kpi_core.cli import main
 from kpi_core.reader import read_log
 from tests.conftest import csv_text
@@ -235,3 +236,18 @@ def test_check_sheet_that_does_not_exist_lists_the_sheets(tmp_path, capsys):
 def test_check_help_names_the_sheet_option(capsys):
     status, out, _ = run(capsys, "check", "--help")
     assert status == 0 and "--sheet" in out
+
+
+def test_kpi_coach_app_reads_the_secrets_of_the_folder_it_is_started_in(tmp_path, monkeypatch):
+    """Streamlit runs from the app's own folder; without this flag a host's ./.streamlit/secrets.toml (sign-in,
+    database) would be read by `kpi-coach migrate` but not by the app, and everyone would silently be a guest."""
+    started = {}
+    monkeypatch.setattr(cli.subprocess, "call", lambda command, **kw: started.update(command=command, **kw) or 0)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cli.main(["app"]) == 0
+    command = started["command"]
+    files = json.loads(command[command.index("--secrets.files") + 1])
+    assert files == [str(tmp_path / "home" / ".streamlit" / "secrets.toml"),
+                     str(tmp_path / ".streamlit" / "secrets.toml")]
+    assert started["cwd"] != tmp_path  # the app still runs from its own folder

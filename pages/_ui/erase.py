@@ -22,7 +22,8 @@ def section(lang: str) -> None:
     st.header(t("account.erase", lang))
     erased = session.get("erased")
     if erased is not None and not signin.has_entries():  # said until something is entered again
-        st.success(t("account.erase.done", lang, rows=sum(erased.values())))
+        # The records the person knows of, not the store's internal rows (columns, the person's own row).
+        st.success(t("account.erase.done", lang, rows=erased.get("log_rows", 0)))
         if signed_in:  # nothing of theirs is left here: leaving is the likely next step
             st.caption(t("account.erase.signout", lang))
             signin.sign_out_button(lang, "erase_signout")
@@ -42,5 +43,5 @@ def section(lang: str) -> None:
         session.erasures = session.get("erasures", 0) + 1
         erased = workspace.delete_everything()  # every row of this owner, backups too; nobody else's
         state.reload()
-        session.erased = erased
+        session.erased, session.define_step = erased, 0  # the define page starts at its first step again
         st.rerun()

@@ -89,16 +89,19 @@ def _load(workspace: Workspace) -> None:
     state = st.session_state
     state.ws_mark = workspace.change_mark()  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
-    if stored is None:
-        catalog = default_catalog()
-        stored = default_plan(catalog.personas[DEFAULT_PERSONA], catalog)
-    state.plan = stored
-    state.saved_plan = plan_to_yaml(stored)
+    state.plan = stored if stored is not None else _new_plan()
+    state.saved_plan = plan_to_yaml(state.plan)
     state.log = workspace.load_log()
     state.reviews = reviews
     state.saved_reviews = copy.deepcopy(state.reviews)
     state.uploads = []  # FileReports of the files read in this visit, newest last
     state.seen_uploads = set()  # fingerprints of files already read, so a rerun adds nothing twice
+
+
+def _new_plan() -> Plan:
+    """The plan of a workspace where none is saved yet."""
+    catalog = default_catalog()
+    return default_plan(catalog.personas[DEFAULT_PERSONA], catalog)
 
 
 def _catch_up(workspace: Workspace) -> None:
@@ -116,6 +119,10 @@ def _catch_up(workspace: Workspace) -> None:
         return
     state.ws_mark = mark  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
+    if stored is None and state.saved_plan != plan_to_yaml(_new_plan()):
+        # Deleted elsewhere ("delete all my data" in another tab): start over as a new visit would, or this
+        # tab's next save would write the deleted plan back.
+        stored, state.define_step = _new_plan(), 0
     if stored is not None and plan_to_yaml(stored) != state.saved_plan:
         state.plan, state.saved_plan = stored, plan_to_yaml(stored)
     if reviews != state.saved_reviews:
