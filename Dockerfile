@@ -16,8 +16,10 @@ USER coach
 WORKDIR /home/coach
 
 # A shared server: guests keep their data in their session only; signed-in people's data is in the database.
-# Streamlit listens on every interface inside the container; publish the port behind an HTTPS proxy.
-ENV KPI_COACH_HOSTED=1 STREAMLIT_SERVER_ADDRESS=0.0.0.0 STREAMLIT_SERVER_PORT=8501
+# Streamlit listens on every interface inside the container; publish the port behind an HTTPS proxy. An error
+# shows visitors its type only: no message or traceback naming the database, its queries or another's data.
+ENV KPI_COACH_HOSTED=1 STREAMLIT_SERVER_ADDRESS=0.0.0.0 STREAMLIT_SERVER_PORT=8501 \
+    STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=type
 EXPOSE 8501
 # Wait for the database (it may still be starting), bring its tables up to this version, then serve.
 CMD ["sh", "-c", "kpi-coach migrate --wait 60 && exec kpi-coach app"]

@@ -74,13 +74,29 @@ def test_the_secrets_are_mounted_where_streamlit_reads_them_for_the_image_user()
     assert "secrets.toml" in ignored and ".streamlit/secrets.toml" in ignored  # never baked into the image
 
 
+def image_env() -> dict[str, str]:
+    """The variables the Dockerfile's ENV instructions set."""
+    return dict(arg.split("=", 1) for name, args in dockerfile() if name == "ENV" for arg in shlex.split(args)
+                if "=" in arg)
+
+
 def test_the_image_waits_for_the_database_and_migrates_before_it_serves():
     first, second = start_command()
     assert shlex.split(first)[:2] == ["kpi-coach", "migrate"] and "--wait" in first
     assert shlex.split(second) == ["exec", "kpi-coach", "app"]
-    env = dict(arg.split("=", 1) for name, args in dockerfile() if name == "ENV" for arg in shlex.split(args)
-               if "=" in arg)
+    env = image_env()
     assert env["KPI_COACH_HOSTED"] == "1" and env["STREAMLIT_SERVER_ADDRESS"] == "0.0.0.0"
+
+
+def test_a_hosted_app_shows_visitors_an_errors_type_only(tmp_path):
+    # Streamlit's default ("full") puts an exception's message and traceback on the page: SQL, table names, values.
+    variable = "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"
+    assert image_env()[variable] == compose()["services"]["app"]["environment"][variable] == "type"
+    # Streamlit's command reads that variable as client.showErrorDetails (a misspelt one is ignored without a word).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    done = subprocess.run([sys.executable, "-m", "streamlit", "config", "show"], capture_output=True, text=True,
+                          env={**env, "HOME": str(tmp_path), variable: "type"}, cwd=tmp_path, timeout=120)
+    assert 'showErrorDetails = "type"' in done.stdout.splitlines(), done.stderr
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:

@@ -6,9 +6,12 @@ SQLite file itself (WAL, a kill mid-write, files from older versions, files that
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import io
 import os
+import re
 import select
 import shutil
 import signal
@@ -16,7 +19,10 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import types
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,12 +30,16 @@ import pytest
 import sqlalchemy as sa
 import yaml
 from pandas.testing import assert_frame_equal
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BooleanClauseList, Grouping
 
 from kpi_core.demo import demo_log, demo_plan
 from kpi_core.logbook import read_files
 from kpi_core.merge import merge_logs
 from kpi_core.messages import t
 from kpi_core.plan import default_plan
+from kpi_core.store import tables
+from kpi_core.store.owned import Owned
 from kpi_core.store.schema import REVISIONS, SCHEMA_VERSION
 from kpi_core.store.workspace import (
     LOCAL_OWNER,
@@ -1073,3 +1083,249 @@ def test_an_owner_is_two_texts_and_other_databases_are_refused(tmp_path):
             Workspace.open(tmp_path / "w.sqlite3", owner)
     with pytest.raises(ValueError):
         Workspace.open("mysql://db/kpi")
+
+
+# ---------------------------------------------------------------- no statement forgets its person
+
+PERSON_TABLES = frozenset(tables.OWNED)
+PERSON_TABLE_NAMES = re.compile(rf"\b({'|'.join(t.name for t in tables.OWNED)})\b", re.IGNORECASE)
+
+
+def conjuncts(clause) -> list:
+    """The terms a WHERE or ON clause ANDs together: a term under an OR, or inside a subquery, is not one."""
+    if clause is None:
+        return []
+    if isinstance(clause, Grouping):
+        return conjuncts(clause.element)
+    if isinstance(clause, BooleanClauseList) and clause.operator is operators.and_:
+        return [term for part in clause.clauses for term in conjuncts(part)]
+    return [clause]
+
+
+def surface(item) -> tuple[list, list, list]:
+    """A FROM item's tables (an alias of a table counts as the table), the person tables among them, and the ON
+    clauses of its joins."""
+    if isinstance(item, sa.Join):
+        left, right = surface(item.left), surface(item.right)
+        return left[0] + right[0], left[1] + right[1], [*left[2], *right[2], item.onclause]
+    table = getattr(item, "element", item)
+    return [item], ([item] if table in PERSON_TABLES else []), []
+
+
+def unowned(statement) -> list[str]:
+    """Every person table a statement (or any subquery in it) reads, updates or deletes without `person_id = …`
+    ANDed to the WHERE or the ON of the statement that names it. A subquery's table the enclosing statement reads
+    too is correlated to it, so filtered there, unless every table of the subquery is (then SQLAlchemy renders
+    its FROM in full)."""
+    missing: list[str] = []
+
+    def visit(node, outer: frozenset) -> None:
+        if isinstance(node, (sa.Update, sa.Delete)):
+            person, terms = [node.table] if node.table in PERSON_TABLES else [], conjuncts(node.whereclause)
+            outer = outer | {node.table}
+        elif isinstance(node, sa.Select):
+            froms, person, terms = [], [], conjuncts(node.whereclause)
+            for item in node.get_final_froms():
+                found, found_person, ons = surface(item)
+                froms += found
+                person += found_person
+                terms += [term for on in ons for term in conjuncts(on)]
+            correlated = {t for t in froms if t in outer}
+            if len(correlated) < len(set(froms)):
+                person = [t for t in person if t not in correlated]
+            outer = outer | set(froms)
+        else:
+            person, terms = [], []
+        for table in person:
+            column = table.c.person_id
+            if not any(isinstance(term, BinaryExpression) and term.operator is operators.eq
+                       and (term.left is column or term.right is column) for term in terms):
+                missing.append(f"{getattr(table, 'element', table).name} unfiltered in a {type(node).__name__}")
+        for child in node.get_children():
+            visit(child, outer)
+
+    if isinstance(statement, sa.TextClause):
+        return unowned_text(statement.text)
+    visit(statement, frozenset())
+    return missing
+
+
+def unowned_text(sql: str) -> list[str]:
+    """SQL written out by hand (Owned.insert_rows' INSERT): only an INSERT that sets person_id may name a person
+    table; any other text statement on one would go round Owned."""
+    if not PERSON_TABLE_NAMES.search(sql):
+        return []
+    if sql.lstrip().upper().startswith("INSERT") and "person_id" in sql:
+        return []
+    return [f"text SQL on a person table: {sql[:80]}"]
+
+
+@dataclass
+class OwnerCheck:
+    problems: list = field(default_factory=list)  # (what is unfiltered, the SQL)
+    tables: set = field(default_factory=set)  # person tables the statements checked touched
+    called: set = field(default_factory=set)  # public Workspace methods called
+
+
+PUBLIC_METHODS = {name for name, value in vars(Workspace).items()
+                  if not name.startswith("_") and isinstance(value, types.FunctionType)}
+
+
+@pytest.fixture
+def owner_check(store_url, monkeypatch) -> Iterator[OwnerCheck]:
+    """Every statement run on the database of `store_url` (one engine per URL, shared by its workspaces) is
+    checked with `unowned` before it reaches the database; every public Workspace method called is noted."""
+    from kpi_core.store.engines import engines, url_of
+    from kpi_core.store.schema import migrate
+
+    check = OwnerCheck()
+
+    def before(conn, cursor, sql, parameters, context, executemany) -> None:
+        compiled = getattr(context, "compiled", None)
+        statement = compiled.statement if compiled is not None else None
+        found = unowned_text(sql) if statement is None else unowned(statement)
+        check.problems += [(problem, sql) for problem in found]
+        check.tables.update(m.group(1).lower() for m in PERSON_TABLE_NAMES.finditer(sql))
+
+    def noted(name, method):
+        @functools.wraps(method)
+        def call(self, *args, **kwargs):
+            check.called.add(name)
+            return method(self, *args, **kwargs)
+        return call
+
+    for name in PUBLIC_METHODS:
+        monkeypatch.setattr(Workspace, name, noted(name, getattr(Workspace, name)))
+    engine = engines.acquire(url_of(store_url))
+    try:
+        migrate(engine)  # before the check: the migrations' own statements are not a person's
+        sa.event.listen(engine, "before_cursor_execute", before)
+        yield check
+        sa.event.remove(engine, "before_cursor_execute", before)
+    finally:
+        engines.release(engine)
+
+
+def test_every_statement_on_a_person_table_is_filtered_to_its_person(store_url, owner_check):
+    with Workspace.open(store_url, ALICE) as ws, Workspace.open(store_url, BOB) as bob:
+        filled(bob)
+        assert ws.schema_version() == SCHEMA_VERSION
+        filled(ws)  # save_plan, append_rows, save_review
+        ws.load_plan(), ws.load_log(), ws.row_count(), ws.change_mark(), ws.uploads(), ws.table_counts()
+        ws.append_rows(make_log(3, "more")[0], UploadInfo.of("more.csv", b"more"))
+        ws.save_plan(dataclasses.replace(default_plan("student"), persona_id="gone"))
+        assert ws.load_checked_plan()[1]  # repaired: a backup, then the plan saved again
+        ws.save_review("2026-01-19", {"worked": "w" * 5000})
+        assert ws.load_checked_reviews()[1]  # cut: a backup, then the review saved again
+        backup_id = ws.backup()
+        ws.backups(), ws.backup_zip(backup_id), ws.preview_restore(backup_id)
+        ws.restore(backup_id)
+        exported = ws.export_zip()
+        ws.preview_import(exported), ws.import_zip(exported, "merge"), ws.import_zip(exported, "replace")
+        ws.replace_log(make_log(4, "new")[0], UploadInfo.of("new.csv", b"new"))
+        assert ws.delete_rows(ws.load_log(with_ids=True).index[:1]) == 1
+        ws.delete_rows(source_rows=[("new.csv", 3)])
+        ws.load_reviews()
+        ws.delete_everything()
+    assert owner_check.called == PUBLIC_METHODS, "a public method the test does not drive yet"
+    assert owner_check.problems == []
+    assert owner_check.tables == {t.name for t in tables.OWNED}  # the check saw statements on every person table
+
+
+BACKUPS, UPLOADS, LOG_ROWS = tables.backups, tables.uploads, tables.log_rows
+FORGOTTEN = {
+    "select": sa.select(BACKUPS.c.id),
+    "or": sa.select(BACKUPS.c.id).where(sa.or_(BACKUPS.c.person_id == 1, BACKUPS.c.id > 0)),
+    "delete whose subquery alone is filtered": sa.delete(BACKUPS).where(
+        BACKUPS.c.id.not_in(sa.select(BACKUPS.c.id).where(BACKUPS.c.person_id == 1).scalar_subquery())),
+    "joined later": sa.select(UPLOADS.c.id).where(UPLOADS.c.person_id == 1)
+                      .join_from(UPLOADS, LOG_ROWS, LOG_ROWS.c.upload_id == UPLOADS.c.id),
+    "correlated subquery": sa.select(UPLOADS.c.id, sa.select(sa.func.count()).select_from(LOG_ROWS)
+                                     .where(LOG_ROWS.c.upload_id == UPLOADS.c.id).scalar_subquery())
+                             .where(UPLOADS.c.person_id == 1),
+    "update": sa.update(tables.plan).values(yaml=""),
+    "text": sa.text("DELETE FROM reviews"),
+}
+
+
+@pytest.mark.parametrize("name", list(FORGOTTEN))
+def test_the_owner_check_finds_a_forgotten_filter(name):
+    assert unowned(FORGOTTEN[name])
+
+
+def test_the_owner_check_passes_owned_statements():
+    own = Owned(1, "sqlite")
+    present = own.select(sa.func.count(), from_=LOG_ROWS).where(LOG_ROWS.c.upload_id == UPLOADS.c.id)
+    joined = own.select(UPLOADS.c.id, from_=sa.join(UPLOADS, LOG_ROWS, LOG_ROWS.c.upload_id == UPLOADS.c.id))
+    for statement in (own.select(UPLOADS.c.id, present.scalar_subquery()), joined, own.delete(BACKUPS),
+                      own.update(tables.plan).values(yaml="")):
+        assert unowned(statement) == []
+
+
+# ---------------------------------------------------------------- ids and errors
+
+ROW_IDS = ("people.id", "log_rows.id", "backups.id")  # given by the database, again on every replace and import
+SEQUENCE_TYPE = ("SELECT format_type(seqtypid, NULL) FROM pg_sequence"
+                 " WHERE seqrelid = pg_get_serial_sequence('{}', '{}')::regclass")
+ID_REFERENCES = ("uploads.id", "log_rows.upload_id", *(f"{t.name}.person_id" for t in tables.OWNED))
+
+
+def test_row_ids_are_64_bit_on_postgresql_and_the_rowid_on_sqlite(store_url):
+    from kpi_core.store.engines import engines, url_of
+    from kpi_core.store.schema import migrate
+
+    built = [store_url]
+    if is_sqlite(store_url):  # a new file is built from tables.py; the ladder of revisions must agree
+        built.append(f"sqlite:///{sqlite_file(store_url).with_name('ladder.sqlite3')}")
+    for url in built:
+        engine = engines.acquire(url_of(url))
+        try:
+            migrate(engine, ladder=url != store_url)
+            with engine.connect() as conn:
+                if is_sqlite(url):
+                    for name in (n.split(".")[0] for n in ROW_IDS):
+                        info = conn.exec_driver_sql(f"PRAGMA table_info({name})").fetchall()
+                        # Declared exactly INTEGER and the whole key: SQLite makes the column the rowid itself.
+                        assert [(row[1], row[2]) for row in info if row[5]] == [("id", "INTEGER")], (url, name)
+                    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'people'").scalar()
+                    assert "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT" in sql  # ids never given twice
+                else:
+                    types_of = dict(conn.exec_driver_sql(
+                        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+                        " WHERE table_schema = current_schema()").fetchall())
+                    assert {n: types_of[n] for n in (*ROW_IDS, *ID_REFERENCES)} == \
+                        dict.fromkeys((*ROW_IDS, *ID_REFERENCES), "bigint")
+                    for name in ROW_IDS:  # the sequence that gives them counts in 64 bits too
+                        assert conn.exec_driver_sql(SEQUENCE_TYPE.format(*name.split("."))).scalar() == "bigint"
+        finally:
+            engines.release(engine)
+    if not is_sqlite(store_url):  # ids past 32 bits are given, read and used to delete
+        engine = sa.create_engine(store_url, poolclass=sa.NullPool)
+        with engine.begin() as conn:
+            for name in ROW_IDS:
+                table, column = name.split(".")
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), {2**31})")
+        engine.dispose()
+        with Workspace.open(store_url, ALICE) as ws:
+            filled(ws)
+            ids = ws.load_log(with_ids=True).index.tolist()
+            assert min(ids) > 2**31 and ws.backup() > 2**31 and ws.change_mark() > 2**71
+            assert ws.delete_rows(ids[:2]) == 2 and ws.row_count() == len(ids) - 2
+
+def test_a_database_error_never_carries_the_values_bound_to_it(store_url):
+    from kpi_core.store.engines import engines, url_of
+
+    secret = "Alice's note: 悩みは誰にも言っていない"
+    with Workspace.open(store_url, ALICE):
+        engine = engines.acquire(url_of(store_url))
+        try:
+            with engine.connect() as conn, pytest.raises(sa.exc.IntegrityError) as raised:
+                # No such person: refused by the database, the note among the statement's bound values.
+                conn.execute(sa.insert(tables.reviews).values(person_id=987654, week_start="2026-01-05",
+                                                              fields=secret, saved_at="2026-01-05T00:00:00+00:00"))
+        finally:
+            engines.release(engine)
+    shown = f"{raised.value}\n{raised.value!r}"
+    # (PostgreSQL's own DETAIL still names a violated key's values, here the person id: keys, never a text.)
+    assert secret not in shown
+    assert "INSERT INTO reviews" in shown  # the SQL is still said: only the values are kept out

@@ -79,14 +79,18 @@ def _sqlite_connected(dbapi_connection: sqlite3.Connection, _record: object) -> 
 
 
 def _create(url: sa.URL) -> sa.Engine:
+    # hide_parameters: a database error's text never carries the values bound to it (a person's log, notes,
+    # reviews) into the server's log or onto a page; the SQL itself is still said.
     if url.get_backend_name() == "postgresql":
         # pre_ping: a pooled connection the database dropped (restart, idle timeout) is replaced, not failed.
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if is_memory(url):  # one connection held by its engine: the database lives as long as it does
-        engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False},
+                                  hide_parameters=True)
     else:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                                  hide_parameters=True)
     sa.event.listen(engine, "connect", _sqlite_connected)
     return engine
 

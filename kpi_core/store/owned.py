@@ -26,7 +26,12 @@ def person_of(owner: Owner) -> ColumnElement:
 class Owned:
     """Builds every statement on the person tables for one person. Selects, updates and deletes get
     `person_id = <this person>` on each person table they touch; inserts get the person's id. No other code
-    names person_id, so no method can forget the filter."""
+    names person_id, so no method can forget the filter.
+
+    The one rule left to callers: a select names every person table it reads when it is built, in its columns or
+    in `from_` (a table, or a join of them). A table added afterwards (`.join()`, `.select_from()` on the select
+    returned) is not filtered; tests/test_workspace.py checks every statement the Workspace runs, on both engines,
+    and fails on such a one."""
 
     def __init__(self, person: int | ColumnElement, dialect: str) -> None:
         self.person = person  # the id inside a write transaction; person_of(owner) in a read
@@ -38,13 +43,14 @@ class Owned:
             raise ValueError(f"not a person table: {[t for t in tables if t not in _OWNED]}")
         return [t.c.person_id == self.person for t in found]
 
-    def select(self, *columns, from_: sa.Table | None = None) -> sa.Select:
-        """SELECT columns FROM the person tables they name (or `from_`), this person's rows only."""
+    def select(self, *columns, from_: sa.FromClause | None = None) -> sa.Select:
+        """SELECT columns FROM the person tables they name (or `from_`, a table or a join), this person's rows
+        only."""
         statement = sa.select(*columns)
         tables = list(dict.fromkeys(statement.columns_clause_froms))  # cheaper than get_final_froms, per call
         if from_ is not None:
             statement = statement.select_from(from_)
-            tables = list(dict.fromkeys([*tables, from_]))
+            tables = list(dict.fromkeys([*tables, *_joined(from_)]))
         return statement.where(*self._mine(tables))
 
     def count(self, table: sa.Table) -> sa.Select:
@@ -93,6 +99,13 @@ class Owned:
         if not isinstance(self.person, int):
             raise TypeError("rows are written inside a write transaction, which knows the person's id")
         return self.person
+
+
+def _joined(from_: sa.FromClause) -> list:
+    """The tables of a FROM item: itself, or each table a join joins."""
+    if isinstance(from_, sa.Join):
+        return [*_joined(from_.left), *_joined(from_.right)]
+    return [from_]
 
 
 @functools.lru_cache(maxsize=32)

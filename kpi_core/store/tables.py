@@ -10,10 +10,16 @@ metadata = sa.MetaData()
 # 0004 gives these columns COLLATE "C", whatever collation the host's database was created with). Queries name
 # them as plain text: SQLAlchemy would cast every bound value with the collation, which PostgreSQL refuses.
 SortedText = sa.Text
+# Row ids and every reference to one (person_id, upload_id, and uploads.id on the other side of upload_id): 64-bit
+# on PostgreSQL (BIGSERIAL; every replace, import and restore inserts its rows again with new ids, so 32 bits could
+# run out), exactly INTEGER on SQLite, where only that name makes the id the rowid (and lets
+# AUTOINCREMENT be used): SQLAlchemy's SQLite dialect docs, "Allowing autoincrement behavior SQLAlchemy types
+# other than Integer/INTEGER". SQLite's INTEGER holds 64 bits anyway.
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 people = sa.Table(
     "people", metadata,
-    sa.Column("id", sa.Integer, nullable=False),
+    sa.Column("id", Id, nullable=False),
     sa.Column("issuer", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("created_at", sa.Text, nullable=False),
@@ -26,7 +32,7 @@ people = sa.Table(
 
 
 def _person() -> sa.Column:
-    return sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", name="owner"), nullable=False)
+    return sa.Column("person_id", Id, sa.ForeignKey("people.id", name="owner"), nullable=False)
 
 
 plan = sa.Table(
@@ -51,7 +57,7 @@ log_columns = sa.Table(
 uploads = sa.Table(
     "uploads", metadata,
     _person(),
-    sa.Column("id", sa.Integer, nullable=False),
+    sa.Column("id", Id, nullable=False),
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.Text),
     sa.Column("read_at", sa.Text),
@@ -63,7 +69,7 @@ uploads = sa.Table(
 
 log_rows = sa.Table(
     "log_rows", metadata,
-    sa.Column("id", sa.Integer, nullable=False),
+    sa.Column("id", Id, nullable=False),
     _person(),
     sa.Column("date", SortedText),
     sa.Column("action", sa.Text),
@@ -74,7 +80,7 @@ log_rows = sa.Table(
     sa.Column("source", SortedText),
     sa.Column("source_row", sa.BigInteger),
     sa.Column("extra", sa.Text, nullable=False, server_default="{}"),
-    sa.Column("upload_id", sa.Integer),
+    sa.Column("upload_id", Id),
     sa.PrimaryKeyConstraint("id", name="log_rows_key"),
     sa.ForeignKeyConstraint(["person_id", "upload_id"], ["uploads.person_id", "uploads.id"],
                             name="log_rows_upload_fk"),
@@ -93,7 +99,7 @@ reviews = sa.Table(
 
 backups = sa.Table(
     "backups", metadata,
-    sa.Column("id", sa.Integer, nullable=False),
+    sa.Column("id", Id, nullable=False),
     _person(),
     sa.Column("created_at", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),

@@ -22,6 +22,8 @@ depends_on = None
 
 LOCAL = ("local", "local")
 SortedText = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+# Row ids and the references to them: BIGINT on PostgreSQL, exactly INTEGER (the rowid) on SQLite (tables.py).
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # Old table -> its columns copied as they are (every new table adds person_id).
 COPIED = {
     "uploads": ("id", "file_name", "sha256", "read_at", "rows_accepted", "rows_rejected", "rows_added"),
@@ -35,13 +37,13 @@ COPIED = {
 
 
 def _owner() -> sa.Column:
-    return sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", name="owner"), nullable=False)
+    return sa.Column("person_id", Id, sa.ForeignKey("people.id", name="owner"), nullable=False)
 
 
 def _new_tables() -> None:
     op.create_table(
         "uploads_new", _owner(),
-        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("id", Id, nullable=False),
         sa.Column("file_name", sa.Text, nullable=False),
         sa.Column("sha256", sa.Text),
         sa.Column("read_at", sa.Text),
@@ -52,7 +54,7 @@ def _new_tables() -> None:
     )
     op.create_table(
         "log_rows_new",
-        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("id", Id, nullable=False),
         _owner(),
         sa.Column("date", SortedText),
         sa.Column("action", sa.Text),
@@ -63,7 +65,7 @@ def _new_tables() -> None:
         sa.Column("source", SortedText),
         sa.Column("source_row", sa.BigInteger),
         sa.Column("extra", sa.Text, nullable=False, server_default="{}"),
-        sa.Column("upload_id", sa.Integer),
+        sa.Column("upload_id", Id),
         sa.PrimaryKeyConstraint("id", name="log_rows_key"),
         sa.ForeignKeyConstraint(["person_id", "upload_id"], ["uploads_new.person_id", "uploads_new.id"],
                                 name="log_rows_upload_fk"),
@@ -78,7 +80,7 @@ def _new_tables() -> None:
     )
     op.create_table(
         "plan_new",
-        sa.Column("person_id", sa.Integer, sa.ForeignKey("people.id", name="owner"), nullable=False),
+        sa.Column("person_id", Id, sa.ForeignKey("people.id", name="owner"), nullable=False),
         sa.Column("yaml", sa.Text, nullable=False),
         sa.Column("saved_at", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("person_id", name="plan_key"),
@@ -92,7 +94,7 @@ def _new_tables() -> None:
     )
     op.create_table(
         "backups_new",
-        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("id", Id, nullable=False),
         _owner(),
         sa.Column("created_at", sa.Text, nullable=False),
         sa.Column("reason", sa.Text, nullable=False),
@@ -107,7 +109,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     people = op.create_table(
         "people",
-        sa.Column("id", sa.Integer, nullable=False),
+        sa.Column("id", Id, nullable=False),
         sa.Column("issuer", sa.Text, nullable=False),
         sa.Column("subject", sa.Text, nullable=False),
         sa.Column("created_at", sa.Text, nullable=False),
@@ -126,7 +128,7 @@ def upgrade() -> None:
             columns = COPIED[name]
             new = sa.table(f"{name}_new", sa.column("person_id"), *(sa.column(c) for c in columns))
             bind.execute(sa.insert(new).from_select(
-                ["person_id", *columns], sa.select(sa.literal(person, sa.Integer), *table.c)))
+                ["person_id", *columns], sa.select(sa.literal(person, Id), *table.c)))
     for name in ("log_rows", "uploads", "log_columns", "plan", "reviews", "backups"):  # rows before uploads
         op.drop_table(name)
     for name in COPIED:  # SQLite rewrites log_rows' reference to uploads_new as the table is renamed
