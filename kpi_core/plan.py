@@ -400,7 +400,9 @@ class _Quoted(str):
     """A string written double-quoted: YAML 1.1 then cannot read it as a number, boolean, date or null."""
 
 
-class _PlanDumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML has it: the same safe representers, about five times faster — the pages dump the
+# plan a few times per rerun (cache keys, autosave), which showed up under load (bench/RESULTS.md, capacity).
+class _PlanDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     pass
 
 

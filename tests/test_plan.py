@@ -402,3 +402,36 @@ def test_the_generated_custom_kpi_name_is_shown_cut_and_kept_whole(lang):
     shown = custom_kpi_short_name(long, lang)
     assert len(shown) == SHORT_NAME_CHARS and shown.endswith("…") and full.startswith(shown[:-1])
     assert custom_kpi_short_name(EXAMPLE, lang) == short_name(custom_kpi_name(EXAMPLE, lang))
+
+
+# ---------------------------------------------------------------- the emitter
+
+import dataclasses  # noqa: E402
+
+import yaml  # noqa: E402
+
+from kpi_core import plan as plan_module  # noqa: E402
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_libyamls_emitter_writes_the_plan_exactly_as_the_pure_python_one(text):
+    """plan_to_yaml uses libyaml's emitter for speed; stored plans were written by PyYAML's own: the same text
+    (line breaks, NEL, BOM, controls, YAML 1.1 words) must come out the same, or a stored plan would look changed."""
+
+    class PurePython(yaml.SafeDumper):
+        pass
+
+    PurePython.add_representer(plan_module._Quoted, lambda dumper, data: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", str(data), style='"'))
+    catalog = default_catalog()
+    plan = default_plan(catalog.personas["office_worker"], catalog)
+    plan = dataclasses.replace(plan, statement=dataclasses.replace(plan.statement, person=text, problem=text * 2))
+    fast = plan_to_yaml(plan)
+    original = plan_module._PlanDumper
+    try:
+        plan_module._PlanDumper = PurePython
+        assert plan_to_yaml(plan) == fast
+    finally:
+        plan_module._PlanDumper = original
+    assert plan_from_yaml(fast)[0] == plan
