@@ -78,7 +78,6 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DONE = ForwardMsg.FINISHED_SUCCESSFULLY
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_SIZE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def free_port() -> int:
@@ -98,7 +97,7 @@ def wait_healthy(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer /_stcore/health")
 
 
-# --- PostgreSQL, made the way tests/conftest.py makes it ------------------------------------------------------
+# --- PostgreSQL, made as ../shared/FIELD_NOTES.md says (initdb as `postgres`, a free port, a temp dir) ---
 
 @contextlib.contextmanager
 def postgres():
