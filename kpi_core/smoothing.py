@@ -20,13 +20,6 @@ COLUMNS = ("smoothed_minutes", "smoothed_results", "smoothed_minutes_per_result"
 MIN_SMOOTHED_RESULTS = 0.1  # results per week (one every ten weeks)
 
 
-def decay(half_life_weeks: float) -> float:
-    """m = 0.5 ** (1 / half_life_weeks): the weight a week keeps per week that passes (unitless, 0 < m < 1)."""
-    if not half_life_weeks > 0 or math.isinf(half_life_weeks):
-        raise ValueError(f"half-life must be a positive number of weeks, got {half_life_weeks!r}")
-    return 0.5 ** (1.0 / half_life_weeks)
-
-
 def explain(lang: str = DEFAULT_LANG, half_life_weeks: float = DEFAULT_HALF_LIFE_WEEKS) -> str:
     """How the smoothed figure is made, for the screen (Loop's users found an unexplained score opaque)."""
     half_life = int(half_life_weeks) if float(half_life_weeks).is_integer() else half_life_weeks
@@ -37,25 +30,19 @@ def smooth(values: pd.Series | np.ndarray, half_life_weeks: float = DEFAULT_HALF
            skip: pd.Series | np.ndarray | None = None) -> np.ndarray:
     """Exponentially smoothed weekly values, in the values' own unit (minutes per week, results per week).
 
-    Loop's recurrence s_n = m · s_{n-1} + (1 − m) · v_n from s_0 = 0, over the n weeks counted so far,
-    divided by (1 − m^n) so the first week is its own value rather than a fraction of it: the result is the
-    weighted mean of the counted weeks with weight m^age (age in counted weeks, 0 for the newest).
+    The weighted mean of the counted weeks with weight 0.5 ** (age / half-life), age in counted weeks (0 for
+    the newest) — Loop Habit Tracker's recurrence, normalised so the first week is its own value: exactly
+    pandas' `ewm(halflife=…, adjust=True, ignore_na=True).mean()`, so pandas computes it.
     Weeks where `skip` is true or the value is NaN are not counted: they keep the previous smoothed value
     and do not age the others (a declared rest week, a week whose results were left blank).
     NaN until the first counted week.
     """
-    m = decay(half_life_weeks)
-    data = np.asarray(pd.Series(values, dtype="Float64").to_numpy(dtype="float64", na_value=np.nan))
-    skipped = np.zeros(len(data), bool) if skip is None else np.asarray(skip, dtype=bool)
-    out = np.full(len(data), np.nan)
-    state, counted = 0.0, 0
-    for i, value in enumerate(data):
-        if not skipped[i] and not np.isnan(value):
-            state = m * state + (1.0 - m) * value
-            counted += 1
-        if counted:
-            out[i] = state / (1.0 - m ** counted)
-    return out
+    if not half_life_weeks > 0 or math.isinf(half_life_weeks):
+        raise ValueError(f"half-life must be a positive number of weeks, got {half_life_weeks!r}")
+    data = pd.Series(pd.Series(values, dtype="Float64").to_numpy(dtype="float64", na_value=np.nan))
+    if skip is not None:
+        data[np.asarray(skip, dtype=bool)] = np.nan
+    return data.ewm(halflife=half_life_weeks, adjust=True, ignore_na=True).mean().to_numpy()
 
 
 def smoothed_minutes_per_result(weeks: pd.DataFrame,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_core.smoothing import DEFAULT_HALF_LIFE_WEEKS, decay, explain, smooth, smoothed_minutes_per_result
+from kpi_core.smoothing import explain, smooth, smoothed_minutes_per_result
 
 TOL = 1e-6
 
@@ -27,16 +27,17 @@ def weeks(minutes, results, rest=None):
     })
 
 
-def test_decay_is_half_after_one_half_life():
-    assert decay(1) == 0.5
-    assert decay(4) == pytest.approx(0.8408964152537145, abs=1e-12)
-    assert decay(DEFAULT_HALF_LIFE_WEEKS) ** DEFAULT_HALF_LIFE_WEEKS == pytest.approx(0.5, abs=1e-12)
-
-
 @pytest.mark.parametrize("bad", [0, -1, math.inf, math.nan])
-def test_decay_rejects_a_meaningless_half_life(bad):
+def test_a_meaningless_half_life_is_refused(bad):
     with pytest.raises(ValueError):
-        decay(bad)
+        smooth([1, 2], bad)
+
+
+def test_a_week_four_weeks_back_counts_half_as_much_by_default():
+    # Weights 2^(-age/4) for ages 4..0: 0.5, 0.5946, 0.7071, 0.8409, 1 — only the newest week is 1.
+    assert smooth([0, 0, 0, 0, 1])[-1] == pytest.approx(1 / (0.5 + 2 ** -0.75 + 2 ** -0.5 + 2 ** -0.25 + 1), abs=TOL)
+    # Two counted weeks, half-life 1: the older one weighs 0.5.
+    assert smooth([0, 1], 1)[-1] == pytest.approx(1 / 1.5, abs=TOL)
 
 
 def test_smooth_half_life_one_week_by_hand():
