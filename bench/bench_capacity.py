@@ -1,6 +1,6 @@
 """Benchmark (run by hand): N hosted sessions at once, without browsers, speaking Streamlit's websocket protocol.
 
-    python bench/bench_capacity.py [--sessions 30] [--processes 2] [--signed-in]
+    python bench/bench_capacity.py [--sessions 30] [--processes 2] [--signed-in] [--own-logs]
         [--option runner.postScriptGC=false --option server.fileWatcherType=none] [--py-spy DIR]
 
 What it runs: P `streamlit run app.py` processes of the hosted app (KPI_COACH_HOSTED=1, the app's
@@ -31,6 +31,16 @@ Then every session waits at a barrier and all open the dashboard at the same mom
 dashboard's `page_script_hash`, as a click on the navigation bar's link sends; the dashboard's charts are
 checked to be there.
 
+The sample is the best case: every session loads the same rows, so the dashboard's caches shared by sessions
+(st.cache_data keyed on content: the weekly report, the charts' specs and tables, the income figures) compute
+once for all 30, and the sample lives in an in-memory demo workspace even for a signed-in person. `--own-logs`
+measures distinct people: each session opens the log page and uploads a twelve-week log of its own (own_log: the
+office worker's story drawn with its own seed, one income unique to the session, UTF-8 with a BOM or cp932 in
+turn) the way the frontend does (Tab.upload: file_urls_request, file_urls_response, a multipart PUT to
+/_stcore/upload_file/<session>/<file> with the XSRF cookie and header, a rerun with the uploader's
+file_uploader_state_value); the file's card must say every row was taken in and none left out, the dashboard must
+show that session's own week income, and for signed-in people each one's rows must be in PostgreSQL afterwards.
+
 When a step is "complete": when the ForwardMsg `script_finished` = FINISHED_SUCCESSFULLY of that run arrives.
 The server puts every ForwardMsg of a session, in order, on that session's one websocket, and script_finished
 only after the script has returned, i.e. after its last delta; so when it arrives every element of the page
@@ -53,6 +63,7 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import datetime as dt
 import json
 import os
 import shutil
@@ -64,16 +75,19 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ContextInfo
+from streamlit.proto.Common_pb2 import FileURLs, UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # kpi_core: the own logs are made and checked with the app's own code
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DONE = ForwardMsg.FINISHED_SUCCESSFULLY
 EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
@@ -304,6 +318,20 @@ def transactions(database_url: str | None) -> int | None:
         engine.dispose()
 
 
+def stored_rows(database_url: str) -> dict[str, int]:
+    """Log rows in the database per person's subject (the own-logs check: each person's upload is stored)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return dict(connection.execute(sa.text(
+                "SELECT people.subject, count(log_rows.id) FROM people LEFT JOIN log_rows "
+                "ON log_rows.person_id = people.id GROUP BY people.subject")).all())
+    finally:
+        engine.dispose()
+
+
 # --- /proc ------------------------------------------------------------------------------------------------------
 
 def rss_mb(pids: list[int]) -> float:
@@ -321,6 +349,74 @@ def cpu_s(pids: list[int]) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / CLK_TCK
+
+
+# --- each person's own log (--own-logs) -------------------------------------------------------------------------
+
+@dataclass
+class OwnLog:
+    """One person's twelve-week log as the file they upload, and what the app must show for it."""
+
+    name: str
+    data: bytes
+    rows: int
+    week_income_yen: str  # the dashboard's "this week's income", written as the app writes it (kpi_core.income.yen)
+
+
+def own_log(number: int, today: dt.date) -> OwnLog:
+    """The office worker's story (the default plan's persona) with its own random draw (seed = number) and one
+    income unique to this person on the last finished week's last row; UTF-8 with a BOM, as the app's template
+    and export write it, for even numbers, cp932, as Japanese Excel's "CSV" writes it, for odd ones."""
+    from kpi_core.demo import demo_log
+    from kpi_core.export import log_csv_bytes
+    from kpi_core.income import yen
+    from kpi_core.logbook import persona_columns
+    from kpi_core.personas import default_catalog
+
+    log = demo_log("office_worker", seed=number + 1, end=today, lang="ja")  # ends with the last finished week
+    log.loc[log.index[-1], "income"] = 20_000 + number
+    week = log["date"].dt.to_period("W-SUN") == log["date"].iloc[-1].to_period("W-SUN")
+    data = log_csv_bytes(log, "ja", persona_columns(default_catalog()))
+    if number % 2:
+        data = data.decode("utf-8-sig").encode("cp932")
+    return OwnLog(f"activity_log_{number}.csv", data, len(log), yen(int(log.loc[week, "income"].sum())))
+
+
+async def put_file(visitor: Visitor, url: str, name: str, data: bytes) -> int:
+    """The frontend's upload (uploadFileUploaderFile): PUT of a multipart form holding one file field named after
+    the file, with the XSRF cookie and its value in X-Xsrftoken; over a plain asyncio connection, so 30 uploads
+    at once do not queue behind a thread pool of this bench. Returns the HTTP status."""
+    host, port = visitor.origin.split("//", 1)[1].split(":")
+    boundary = uuid.uuid4().hex
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{name}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    head = [f"PUT {url} HTTP/1.1", f"Host: {host}:{port}", f"Origin: {visitor.origin}",
+            f"Content-Type: multipart/form-data; boundary={boundary}", f"Content-Length: {len(body)}",
+            "Connection: close"]
+    if visitor.cookie:
+        head.append(f"Cookie: {visitor.cookie}")
+    if visitor.xsrf:
+        head.append(f"X-Xsrftoken: {visitor.xsrf}")
+    reader, writer = await asyncio.open_connection("127.0.0.1", int(port))
+    try:
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        await reader.read()  # to the end: the server closes after its answer
+        return status
+    finally:
+        writer.close()
+
+
+def xsrf_cookie(origin: str, cookie: str) -> str:
+    """The `_streamlit_xsrf` cookie the server sets on a page load (a browser has it before any upload)."""
+    request = urllib.request.Request(f"{origin}/_stcore/health", headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == "_streamlit_xsrf":
+                return rest.split(";", 1)[0]
+    raise RuntimeError("the server set no _streamlit_xsrf cookie (server.enableXsrfProtection off?)")
 
 
 # --- one browserless tab ----------------------------------------------------------------------------------------
@@ -346,6 +442,9 @@ class Tab:
     pages: dict[str, str] = field(default_factory=dict)  # url_pathname -> page_script_hash
     page_hash: str = ""
     buttons: dict[str, str] = field(default_factory=dict)  # user key -> widget id
+    uploaders: dict[str, str] = field(default_factory=dict)  # user key -> widget id (file_uploader elements)
+    metrics: dict[str, str] = field(default_factory=dict)  # label -> value of the last run's st.metric elements
+    session_id: str = ""  # the server's AppSession id (new_session.initialize): upload URLs are made for it
     elements: collections.Counter = field(default_factory=collections.Counter)  # element kinds of the last run
     errors: list[str] = field(default_factory=list)
 
@@ -360,7 +459,8 @@ class Tab:
     async def close(self) -> None:
         await self.ws.close()
 
-    async def run(self, *, page_name: str = "", page_hash: str = "", trigger: str | None = None) -> None:
+    async def run(self, *, page_name: str = "", page_hash: str = "", trigger: str | None = None,
+                  widget: WidgetState | None = None) -> None:
         """Send one rerun_script and read ForwardMsgs until that run has finished successfully."""
         msg = BackMsg()
         state = msg.rerun_script
@@ -371,18 +471,21 @@ class Tab:
         if trigger is not None:
             widget = WidgetState(id=self.buttons[trigger], trigger_value=True)
             state.widget_states.widgets.append(widget)
+        elif widget is not None:
+            state.widget_states.widgets.append(widget)
         state.context_info.CopyFrom(ContextInfo(timezone="Asia/Tokyo", timezone_offset=-540, locale="ja-JP",
                                                 url=f"{self.url}/{page_name}", is_embedded=False,
                                                 color_scheme="light"))
         await self.ws.send(msg.SerializeToString())
-        self.buttons, self.elements = {}, collections.Counter()
+        self.buttons, self.uploaders, self.metrics, self.elements = {}, {}, {}, collections.Counter()
         while True:
             fwd = ForwardMsg()
             fwd.ParseFromString(await self.ws.recv())
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = fwd.new_session.page_script_hash
-                self.buttons, self.elements = {}, collections.Counter()
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
+                self.buttons, self.uploaders, self.metrics, self.elements = {}, {}, {}, collections.Counter()
             elif kind == "navigation":  # the app's pages, as the frontend learns them
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
                 self.page_hash = fwd.navigation.page_script_hash or self.page_hash  # the page this run shows
@@ -392,6 +495,10 @@ class Tab:
                 self.elements[which] += 1
                 if which == "button":
                     self.buttons[element.button.id.rsplit("-", 1)[-1]] = element.button.id
+                elif which == "file_uploader":
+                    self.uploaders[element.file_uploader.id.rsplit("-", 1)[-1]] = element.file_uploader.id
+                elif which == "metric":
+                    self.metrics[element.metric.label] = element.metric.body
                 elif which == "exception":
                     self.errors.append(element.exception.message)
             elif kind == "auth_redirect":
@@ -404,6 +511,35 @@ class Tab:
                 if fwd.script_finished != EARLY:
                     self.errors.append(f"script_finished {fwd.script_finished}")
                     return
+
+    async def upload(self, key: str, name: str, data: bytes) -> None:
+        """Drop one file on the uploader `key` as the 1.67 frontend does (its `fe` upload function): a BackMsg
+        file_urls_request (request id, file name, session id), the ForwardMsg file_urls_response with the file's
+        id and upload URL, a PUT of the file (put_file), then a rerun with the widget's file_uploader_state_value
+        (name, size, file id, the URLs); waits until that run has finished."""
+        request_id = uuid.uuid4().hex
+        msg = BackMsg()
+        msg.file_urls_request.request_id = request_id
+        msg.file_urls_request.file_names.append(name)
+        msg.file_urls_request.session_id = self.session_id
+        await self.ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await self.ws.recv())
+            if fwd.WhichOneof("type") == "file_urls_response" and fwd.file_urls_response.response_id == request_id:
+                break
+        answer = fwd.file_urls_response
+        if answer.error_msg or len(answer.file_urls) != 1:
+            raise RuntimeError(f"no upload URL: {answer.error_msg!r}")
+        urls = answer.file_urls[0]
+        status = await put_file(self.visitor, urls.upload_url, name, data)
+        if status not in (200, 204):
+            raise RuntimeError(f"upload of {name} answered {status}")
+        widget = WidgetState(id=self.uploaders[key])
+        widget.file_uploader_state_value.uploaded_file_info.append(UploadedFileInfo(
+            name=name, size=len(data), file_id=urls.file_id,
+            file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url, delete_url=urls.delete_url)))
+        await self.run(page_hash=self.page_hash, widget=widget)
 
 
 async def timed(coro) -> float:
@@ -434,26 +570,43 @@ class Gate:
         await asyncio.wait_for(self.all_in.wait(), timeout)
 
 
-async def app_session(url: str, ready: Gate, measured: Gate, visitor: Visitor) -> dict[str, float]:
-    """Data page, the sample button, then (with every other session) the dashboard; seconds per step."""
+async def app_session(url: str, ready: Gate, measured: Gate, visitor: Visitor,
+                      own: OwnLog | None = None) -> dict[str, float]:
+    """Data page and the sample button (or, with `own`, the log page and the upload of that log), then (with every
+    other session) the dashboard; seconds per step."""
+    from kpi_core.messages import t
+
     tab = Tab(url, visitor)
     times = {}
     try:
         start = time.perf_counter()
         await tab.open()
-        await tab.run(page_name="data")
-        times["data"] = time.perf_counter() - start
+        first, second = ("log", "upload") if own else ("data", "sample")
+        await tab.run(page_name=first)
+        times[first] = time.perf_counter() - start
         if visitor.signed_in and "signout" not in tab.buttons:
-            tab.errors.append("not signed in on the data page")
-        times["sample"] = await timed(tab.run(page_hash=tab.page_hash, trigger="demo_start"))
-        if "leave_demo" not in tab.buttons:  # the sample's banner offers to leave it: the sample is loaded
-            tab.errors.append("the sample did not load")
+            tab.errors.append(f"not signed in on the {first} page")
+        if own is None:
+            times["sample"] = await timed(tab.run(page_hash=tab.page_hash, trigger="demo_start"))
+            if "leave_demo" not in tab.buttons:  # the sample's banner offers to leave it: the sample is loaded
+                tab.errors.append("the sample did not load")
+        else:
+            times["upload"] = await timed(tab.upload("log_uploader", own.name, own.data))
+            # The file's card after the upload: every row taken in, none left out.
+            read = (tab.metrics.get(t("log.accepted", "ja")), tab.metrics.get(t("log.rejected", "ja")))
+            if read != (str(own.rows), "0"):
+                tab.errors.append(f"{own.name}: {own.rows} rows sent, the page says accepted/rejected {read}")
         await ready.arrive()
         times["dashboard"] = await timed(tab.run(page_hash=tab.pages["dashboard"]))
         times["charts"] = tab.elements["vega_lite_chart"]
         times["elements"] = sum(tab.elements.values())
         if not times["charts"]:
             tab.errors.append(f"the dashboard drew no chart: {dict(tab.elements)}")
+        if own is not None:  # this person's own figure, not another session's nor the sample's
+            shown = tab.metrics.get(t("dashboard.income.week", "ja"))
+            if shown != own.week_income_yen:
+                tab.errors.append(f"{own.name}: the dashboard's week income is {shown}, the log's "
+                                  f"{own.week_income_yen}")
         await measured.arrive()  # every session stays connected (and in memory) until RSS has been read
     except BaseException:
         for gate in (ready, measured):
@@ -468,11 +621,12 @@ async def app_session(url: str, ready: Gate, measured: Gate, visitor: Visitor) -
     return times
 
 
-async def drive_app(url: str, visitors: list[Visitor], pids: list[int]) -> dict:
+async def drive_app(url: str, visitors: list[Visitor], pids: list[int], logs: list[OwnLog] | None = None) -> dict:
     count = len(visitors)
     ready, measured = Gate(count), Gate(count)
     start_cpu = cpu_s(pids)
-    sessions = [asyncio.create_task(app_session(url, ready, measured, visitor)) for visitor in visitors]
+    sessions = [asyncio.create_task(app_session(url, ready, measured, visitor, logs[k] if logs else None))
+                for k, visitor in enumerate(visitors)]
     await ready.open_when_all_in()
     cpu_before = cpu_s(pids)
     ready.go.set()  # every session sends its dashboard request now
@@ -481,7 +635,8 @@ async def drive_app(url: str, visitors: list[Visitor], pids: list[int]) -> dict:
     rss = rss_mb(pids)
     measured.go.set()
     results = await asyncio.gather(*sessions)
-    return {"steps": {step: [r[step] for r in results] for step in ("data", "sample", "dashboard")},
+    names = ("log", "upload", "dashboard") if logs else ("data", "sample", "dashboard")
+    return {"steps": {step: [r[step] for r in results] for step in names},
             "rss_mb": rss, "dashboard_cpu_s": cpu, "data_sample_cpu_s": cpu_before - start_cpu,
             "dashboard_elements": (results[0]["elements"], results[0]["charts"])}
 
@@ -521,6 +676,8 @@ def main() -> None:
                         help="a Streamlit config option for the app, e.g. runner.postScriptGC=false")
     parser.add_argument("--signed-in", action="store_true",
                         help="each session signs in first (oidc-provider-mock, PostgreSQL); guests otherwise")
+    parser.add_argument("--own-logs", action="store_true",
+                        help="each session uploads a log of its own on the log page instead of loading the sample")
     parser.add_argument("--app", type=Path, default=ROOT,
                         help="the checkout to serve (default: this one), e.g. a `git archive` of a commit")
     parser.add_argument("--no-baseline", action="store_true", help="skip the one-session and one-line baselines")
@@ -541,7 +698,7 @@ def main() -> None:
 def run_all(args) -> dict:
     n, p = args.sessions, args.processes
     report = {"sessions": n, "processes": p, "options": args.option, "signed_in": args.signed_in,
-              "load_before": os.getloadavg()}
+              "own_logs": args.own_logs, "load_before": os.getloadavg()}
     front = free_port()  # where browsers connect: the one server, or the proxy in front of P of them
     with postgres() as db_url, tempfile.TemporaryDirectory() as folder, \
             (oidc_provider() if args.signed_in else contextlib.nullcontext()) as issuer:
@@ -566,13 +723,23 @@ def run_all(args) -> dict:
                 if args.signed_in:
                     return [await sign_in(front, f"person-{k}", replica(k)) for k in range(first, first + count)]
                 origin = f"http://{host}:{front}"
-                return [Visitor("" if replica(k) is None else f"bench_replica={replica(k)}", None, origin)
-                        for k in range(first, first + count)]
+                guests = []
+                for k in range(first, first + count):
+                    cookie = "" if replica(k) is None else f"bench_replica={replica(k)}"
+                    # An upload needs the XSRF cookie and its token, which a browser has from loading the page.
+                    token = xsrf_cookie(origin, cookie) if args.own_logs else None
+                    cookie = "; ".join(filter(None, [cookie, token and f"_streamlit_xsrf={token}"]))
+                    guests.append(Visitor(cookie, token, origin))
+                return guests
 
+            # Every visitor its own log (number k), made before any clock starts.
+            today = dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date()  # the tabs' time zone, Asia/Tokyo
+            logs = (lambda first, count: [own_log(k, today) for k in range(first, first + count)]) if args.own_logs \
+                else (lambda first, count: None)
             warm, one, many = asyncio.run(visitors(0, p)), asyncio.run(visitors(p, 1)), asyncio.run(visitors(p + 1, n))
-            asyncio.run(drive_app(url, warm, pids))  # one session on each replica: imports, caches
+            asyncio.run(drive_app(url, warm, pids, logs(0, p)))  # one session on each replica: imports, caches
             if not args.no_baseline:
-                report["one_session"] = asyncio.run(drive_app(url, one, pids))
+                report["one_session"] = asyncio.run(drive_app(url, one, pids, logs(p, 1)))
             time.sleep(1)
             # Idle: the closed sessions above (kept 2 minutes for a reconnect by Streamlit) are in this figure.
             report["rss_idle_mb"] = rss_mb(pids)
@@ -580,11 +747,19 @@ def run_all(args) -> dict:
             db_before = transactions(db_url)
             client_before, extra_before = time.process_time(), cpu_s(extra)
             with record(pids, args.py_spy):
-                report["run"] = asyncio.run(drive_app(url, many, pids))
+                report["run"] = asyncio.run(drive_app(url, many, pids, logs(p + 1, n)))
             report["client_cpu_s"] = time.process_time() - client_before
             report["proxy_cpu_s"] = cpu_s(extra) - extra_before
             time.sleep(1)  # PostgreSQL 15 publishes its counters about once a second
             report["db_transactions"] = None if db_url is None else transactions(db_url) - db_before - 1
+            if args.signed_in and args.own_logs:  # each person's log is in PostgreSQL, all of it, and only theirs
+                stored = stored_rows(db_url)
+                wrong = {k: stored.get(f"person-{k}") for k, log in zip(range(p + 1, p + 1 + n), logs(p + 1, n),
+                                                                        strict=True)
+                         if stored.get(f"person-{k}") != log.rows}
+                if wrong:
+                    raise RuntimeError(f"log rows in PostgreSQL differ from the uploads: {wrong}")
+                report["stored_rows"] = sum(stored.get(f"person-{k}", 0) for k in range(p + 1, p + 1 + n))
         if not args.no_baseline:
             bare = Path(folder) / "bare"
             (bare / ".streamlit").mkdir(parents=True)
@@ -605,28 +780,34 @@ def run_all(args) -> dict:
 def print_report(report: dict) -> None:
     n, p, run = report["sessions"], report["processes"], report["run"]
     per_session = (run["rss_mb"] - report["rss_idle_mb"]) / n
-    print(f"{n} sessions ({'signed in' if report['signed_in'] else 'guests'}), {p} process(es), options "
+    own = report.get("own_logs")
+    first, second = ("log", "upload") if own else ("data", "sample")
+    names = {"log": "log page", "upload": "own log uploaded", "data": "data page", "sample": "sample loaded"}
+    print(f"{n} sessions ({'signed in' if report['signed_in'] else 'guests'}, "
+          f"{'each its own log' if own else 'the sample'}), {p} process(es), options "
           f"{report['options'] or 'none'}, database {report['database']}, load average before "
           f"{report['load_before'][0]:.2f}, after {report['load_after'][0]:.2f}")
     print("| step | median / worst (s) |")
     print("|---|---:|")
     steps = run["steps"]
-    both = [d + s for d, s in zip(steps["data"], steps["sample"], strict=True)]
-    for label, values in (("data page", steps["data"]), ("sample loaded", steps["sample"]),
-                          ("data page + sample", both), ("dashboard, all at once", steps["dashboard"])):
+    both = [d + s for d, s in zip(steps[first], steps[second], strict=True)]
+    for label, values in ((names[first], steps[first]), (names[second], steps[second]),
+                          (f"{names[first]} + {second}", both), ("dashboard, all at once", steps["dashboard"])):
         print(f"| {label} | {summary(values)} |")
     print(f"server RSS idle {report['rss_idle_mb']:.0f} MB, with {n} sessions {run['rss_mb']:.0f} MB: "
           f"{per_session:.1f} MB per session; server CPU over the dashboard step {run['dashboard_cpu_s']:.2f} s "
-          f"({run['dashboard_cpu_s'] / n:.3f} s per dashboard run), over data page + sample "
+          f"({run['dashboard_cpu_s'] / n:.3f} s per dashboard run), over {names[first]} + {second} "
           f"{run['data_sample_cpu_s']:.2f} s ({run['data_sample_cpu_s'] / n:.3f} s per session); the dashboard: "
           f"{run['dashboard_elements'][0]} elements, {run['dashboard_elements'][1]} charts")
     if report.get("db_transactions") is not None:
-        print(f"PostgreSQL transactions during the N-session run: {report['db_transactions']}")
+        print(f"PostgreSQL transactions during the N-session run: {report['db_transactions']}"
+              + (f"; log rows stored for the {n} people afterwards: {report['stored_rows']}, each person's "
+                 "as uploaded" if "stored_rows" in report else ""))
     print(f"CPU of this bench's clients over the N-session run {report['client_cpu_s']:.2f} s"
           + (f", of the proxy {report['proxy_cpu_s']:.2f} s" if p > 1 else "") + " (on the same 2 cores)")
     if "one_session" in report:
         one = report["one_session"]["steps"]
-        print(f"baseline, one session alone: data {one['data'][0]:.2f} s, sample {one['sample'][0]:.2f} s, "
+        print(f"baseline, one session alone: {first} {one[first][0]:.2f} s, {second} {one[second][0]:.2f} s, "
               f"dashboard {one['dashboard'][0]:.2f} s, CPU of that dashboard run "
               f"{report['one_session']['dashboard_cpu_s']:.2f} s")
         bare = report["bare"]
