@@ -1,16 +1,14 @@
 """Your data: where it lives, backups to download and restore, import, sample data, resets, and deleting it all."""
 
-import datetime as dt
 
 import streamlit as st
 
 from kpi_core.accounts import SIGNED_IN
 from kpi_core.messages import t
 from kpi_core.personas import default_catalog
-from kpi_core.plan import default_plan
 from kpi_core.reader import empty_log
 from kpi_core.store.workspace import WorkspaceError
-from pages._ui import erase, state, visit
+from pages._ui import backup, erase, state, visit
 from pages._ui.layout import finish_page, page_setup
 from pages._ui.markdown import literal
 
@@ -39,10 +37,7 @@ st.caption(t("data.counts", lang, rows=len(session.log), reviews=len(session.rev
 
 st.header(t("data.export", lang))
 st.caption(t("data.export.help", lang))
-# Callables: a zip of ten years of logs takes about a second, so it is built only when a button is pressed.
-st.download_button(t("data.export.button", lang), workspace.export_zip,
-                   file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
-                   key="export_zip", type="primary")
+backup.download(t("data.export.button", lang), workspace, "export_zip", primary=True)
 
 st.header(t("data.import", lang))
 # A fresh key after each import empties the uploader, so one more click cannot import the file twice.
@@ -122,7 +117,7 @@ if st.checkbox(t("data.reset.confirm_log", lang, rows=len(session.log)), key="re
 if st.checkbox(t("data.reset.confirm_plan", lang), key="reset_plan_sure") and st.button(
         t("data.reset.plan", lang), key="reset_plan_go"):
     workspace.backup("reset_plan")
-    session.plan = default_plan(catalog.personas["office_worker"], catalog)
+    session.plan = state.new_plan()
     session.define_step = 0
     st.rerun()
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from kpi_core.accounts import SIGNED_IN
 from kpi_core.messages import t
-from pages._ui import signin, state
+from pages._ui import backup, signin, state
 
 
 def section(lang: str) -> None:
@@ -32,10 +30,7 @@ def section(lang: str) -> None:
     st.caption(t("account.erase.help.signed_in" if signed_in else "account.erase.help.hosted" if state.hosted()
                  else "account.erase.help.local", lang))
     workspace = session.ws
-    # A zip of ten years of logs takes about a second: built only when the button is pressed.
-    st.download_button(t("account.erase.backup", lang), workspace.export_zip,
-                       file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
-                       key="erase_backup", icon=":material/download:")
+    backup.download(t("account.erase.backup", lang), workspace, "erase_backup")
     # A fresh box after each deletion: a tick given once never carries over to the next one.
     sure = st.checkbox(t("account.erase.confirm", lang), key=f"erase_sure_{session.get('erasures', 0)}")
     if st.button(t("account.erase.button", lang), disabled=not sure, key="erase_go", type="primary",

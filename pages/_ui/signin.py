@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from kpi_core.accounts import LOCAL, SIGNED_IN, entered_anything, provider_name
 from kpi_core.messages import t
-from kpi_core.personas import default_catalog
-from kpi_core.plan import DEFAULT_PERSONA, default_plan
 from kpi_core.store.workspace import WorkspaceError
-from pages._ui import state, visit
+from pages._ui import backup, state, visit
 from pages._ui.markdown import literal
 
 
@@ -47,9 +43,7 @@ def _sign_in(lang: str, providers: tuple[str, ...]) -> None:
     own = _own_workspace()
     if has_entries():
         box.warning(t("account.signin.backup_first", lang))
-        box.download_button(t("account.signin.backup", lang), own.export_zip,
-                            file_name=f"kpi-coach-{dt.date.today().isoformat()}.zip", mime="application/zip",
-                            key="signin_backup", icon=":material/download:")
+        backup.download(t("account.signin.backup", lang), own, "signin_backup", where=box)
     else:
         box.caption(t("account.signin.why", lang))
     with box.container(horizontal=True):
@@ -101,8 +95,7 @@ def _own_workspace():
 def has_entries() -> bool:
     """True when the person's own workspace holds something they entered (a demo's sample does not count)."""
     session = st.session_state
-    catalog = default_catalog()
-    fresh = default_plan(catalog.personas[DEFAULT_PERSONA], catalog)
+    fresh = state.new_plan()
     if session.demo is None:
         return entered_anything(session.plan, fresh, session.log, session.reviews)
     own = session.own_ws

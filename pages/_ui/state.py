@@ -89,7 +89,7 @@ def _load(workspace: Workspace) -> None:
     state = st.session_state
     state.ws_mark = workspace.change_mark()  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
-    state.plan = stored if stored is not None else _new_plan()
+    state.plan = stored if stored is not None else new_plan()
     state.saved_plan = plan_to_yaml(state.plan)
     state.log = workspace.load_log()
     state.reviews = reviews
@@ -98,7 +98,7 @@ def _load(workspace: Workspace) -> None:
     state.seen_uploads = set()  # fingerprints of files already read, so a rerun adds nothing twice
 
 
-def _new_plan() -> Plan:
+def new_plan() -> Plan:
     """The plan of a workspace where none is saved yet."""
     catalog = default_catalog()
     return default_plan(catalog.personas[DEFAULT_PERSONA], catalog)
@@ -119,10 +119,10 @@ def _catch_up(workspace: Workspace) -> None:
         return
     state.ws_mark = mark  # taken first: a write landing while this reads is read next run
     stored, reviews = _checked(workspace)
-    if stored is None and state.saved_plan != plan_to_yaml(_new_plan()):
+    if stored is None and state.saved_plan != plan_to_yaml(new_plan()):
         # Deleted elsewhere ("delete all my data" in another tab): start over as a new visit would, or this
         # tab's next save would write the deleted plan back.
-        stored, state.define_step = _new_plan(), 0
+        stored, state.define_step = new_plan(), 0
     if stored is not None and plan_to_yaml(stored) != state.saved_plan:
         state.plan, state.saved_plan = stored, plan_to_yaml(stored)
     if reviews != state.saved_reviews:
